@@ -1,0 +1,45 @@
+# Hashmark — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app marketplace
+PIP    := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
+
+.PHONY: run test test-sqlite test-postgres db seed bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.app: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.app
+	$(PIP) -e ".[test]"
+	@touch $@
+
+## run: install, migrate and seed the embedded SQLite database, serve on http://127.0.0.1:5000
+run: $(VENV)/.app db seed
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+db: $(VENV)/.app
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+seed: $(VENV)/.app
+	$(FLASK) marketplace seed-demo
+
+## test: the whole suite on SQLite, then on PostgreSQL
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.test
+	TEST_DB=sqlite $(BIN)/pytest
+
+test-postgres: $(VENV)/.test
+	TEST_DB=postgres $(BIN)/pytest
+
+bench: $(VENV)/.test
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,73 @@
+"""The one way e-mail leaves Hashmark.
+
+`queue_email` renders the message in the recipient's language and stores it in the outbox table
+inside the caller's transaction; delivery is enqueued only after that transaction commits. With
+MAIL_SERVER set, delivery goes through SMTP; without it (development) the message stays in the
+outbox, visible to admins, and is printed to the console.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from .db import on_commit
+from .extensions import db
+from .models import OutboxEmail, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def queue_email(to: str, subject: str, template: str, *, locale: str | None = None,
+                **context) -> OutboxEmail:
+    """Render `templates/emails/<template>.txt` and queue it for delivery after commit."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = render_template(f"emails/{template}.txt", **context)
+        message = OutboxEmail(to_address=to, subject=str(subject), body_text=body)
+    db.session.add(message)
+    db.session.flush()
+    message_id = message.id
+
+    def enqueue() -> None:
+        from .jobs.mail import deliver_email
+
+        deliver_email.delay(message_id)
+
+    on_commit(enqueue)
+    return message
+
+
+def deliver(message: OutboxEmail) -> None:
+    """Send one queued message; raises on an SMTP failure after recording it on the row."""
+    if message.delivered_at is not None:
+        return
+    config = current_app.config
+    message.attempts += 1
+    if not config.get("MAIL_SERVER"):
+        log.info("E-mail kept in the outbox (no MAIL_SERVER)\nTo: %s\nSubject: %s\n\n%s",
+                 message.to_address, message.subject, message.body_text)
+        message.delivered_via = "outbox"
+        message.delivered_at = utcnow()
+        message.last_error = None
+        return
+    email = EmailMessage()
+    email["From"] = config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email.set_content(message.body_text)
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            smtp.send_message(email)
+    except (OSError, smtplib.SMTPException) as exc:
+        message.last_error = f"{type(exc).__name__}: {exc}"
+        raise
+    message.delivered_via = "smtp"
+    message.delivered_at = utcnow()
+    message.last_error = None

@@ -1,0 +1,27 @@
+"""HTTP layer: one blueprint per audience, plus what every response shares."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .errors import register_error_handlers
+from .security import register_security
+from .session import register_login
+from .templating import register_templating
+
+
+def init_web(app: Flask) -> None:
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .brand import bp as brand_bp
+    from .creator import bp as creator_bp
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(brand_bp, url_prefix="/brand")
+    app.register_blueprint(creator_bp, url_prefix="/creator")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    register_login(app)
+    register_security(app)
+    register_error_handlers(app)
+    register_templating(app)

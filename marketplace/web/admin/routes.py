@@ -1,0 +1,89 @@
+"""The admin console."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ... import db as tx
+from ...errors import NotAllowed, PermissionDenied
+from ...extensions import db
+from ...jobs.mail import deliver_email
+from ...models import AuditEvent, OutboxEmail, User
+from ...services import accounts
+from . import bp
+from .forms import ReasonForm
+
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+def dashboard():
+    counts = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    events = db.session.scalars(
+        select(AuditEvent).order_by(AuditEvent.id.desc()).limit(20)
+    ).all()
+    return render_template("admin/dashboard.html", counts=counts, events=events)
+
+
+@bp.route("/users")
+def users():
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = request.args.get("q", "").strip().lower()
+    stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
+    if query:
+        stmt = stmt.where(User.email.contains(query, autoescape=True))
+    pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/users.html", pagination=pagination, query=query, form=ReasonForm())
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/users/<int:user_id>/suspend", methods=["POST"])
+def user_suspend(user_id: int):
+    user = _user_or_404(user_id)
+    form = ReasonForm()
+    try:
+        accounts.suspend_user(user, actor=current_user, reason=form.reason.data or "")
+    except (NotAllowed, PermissionDenied) as error:
+        tx.rollback()
+        flash(str(error.message), "error")
+    else:
+        tx.commit()
+        flash(_("%(email)s is suspended.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/reinstate", methods=["POST"])
+def user_reinstate(user_id: int):
+    user = _user_or_404(user_id)
+    accounts.reinstate_user(user, actor=current_user)
+    tx.commit()
+    flash(_("%(email)s is active again.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/outbox")
+def outbox():
+    page = max(request.args.get("page", 1, type=int), 1)
+    stmt = select(OutboxEmail).order_by(OutboxEmail.id.desc())
+    pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/outbox.html", pagination=pagination)
+
+
+@bp.route("/outbox/<int:message_id>")
+def outbox_message(message_id: int):
+    message = db.session.get(OutboxEmail, message_id) or abort(404)
+    return render_template("admin/outbox_message.html", message=message)
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+def outbox_retry(message_id: int):
+    message = db.session.get(OutboxEmail, message_id) or abort(404)
+    if message.delivered_at is None:
+        deliver_email.delay(message.id)
+        flash(_("Delivery retried."), "info")
+    return redirect(url_for("admin.outbox_message", message_id=message.id))

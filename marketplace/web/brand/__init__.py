@@ -1,0 +1,9 @@
+from flask import Blueprint
+
+from ...models import Role
+from ..gates import restrict_to
+
+bp = Blueprint("brand", __name__)
+restrict_to(bp, Role.BRAND)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,28 @@
+"""Form helpers shared by every blueprint."""
+from __future__ import annotations
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..errors import NotAllowed
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def show_error(form: FlaskForm, error: NotAllowed) -> None:
+    """Put a service's refusal on the field it concerns, or on the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def posted(form: FlaskForm, name: str) -> bool:
+    """For pages with several forms: was *this* one submitted (hidden `form=<name>`) and valid?"""
+    return request.method == "POST" and request.form.get("form") == name and form.validate()

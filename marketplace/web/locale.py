@@ -1,0 +1,15 @@
+"""Which language a page is shown in: the account's choice, the visitor's choice, the browser."""
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,73 @@
+"""Shared fixtures: one app and schema per session, one rolled-back transaction per test."""
+from __future__ import annotations
+
+import os
+from contextlib import ExitStack
+
+import pytest
+
+import sys; sys.path.insert(0, "/tmp"); import shim  # TEMPSHIM
+from marketplace import create_app
+from marketplace.extensions import db, limiter
+
+from . import databases
+
+
+def pytest_report_header(config):
+    return f"database backend: {databases.backend()}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with ExitStack() as stack:
+        if databases.backend() == "postgres":
+            url = stack.enter_context(databases.postgres_database())
+        else:
+            url = stack.enter_context(databases.sqlite_database(tmp_path_factory.mktemp("db")))
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The app with its schema built by the real migrations, once per run."""
+    from flask_migrate import upgrade
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    """Run the test inside a transaction that is rolled back at the end.
+
+    The engine is swapped for one connection with an open transaction; the session joins it
+    with savepoints, so code under test may commit and roll back freely.
+    """
+    engines = db.engines
+    engine = engines[None]
+    connection = engine.connect()
+    transaction = connection.begin()
+    engines[None] = connection
+    factory = db.session.session_factory
+    previous_mode = factory.kw.get("join_transaction_mode")
+    factory.kw["join_transaction_mode"] = "create_savepoint"
+    db.session.remove()
+    limiter.reset()
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        factory.kw["join_transaction_mode"] = previous_mode or "conservative_savepoint"
+        engines[None] = engine
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
