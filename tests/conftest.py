@@ -5,6 +5,8 @@ import os
 from contextlib import ExitStack
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 import sys; sys.path.insert(0, "/tmp"); import shim  # TEMPSHIM
 from marketplace import create_app
@@ -68,6 +70,19 @@ def db_session(app):
         connection.close()
 
 
+class RequestIsolatingClient(FlaskClient):
+    """A test client whose requests each start with an empty `g`.
+
+    The test's app context stays pushed (so requests share the test's session and see its
+    data), which would otherwise carry `g` - and Flask-Login's cached user - across requests.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app, db_session):
+    app.test_client_class = RequestIsolatingClient
     return app.test_client()

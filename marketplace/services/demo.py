@@ -40,19 +40,19 @@ def _ensure(role: Role, email: str, create) -> DemoAccount:
 
 def seed_demo() -> list[DemoAccount]:
     made = [
-        _ensure(Role.ADMIN, "admin@demo.hashmark.local", lambda: accounts.create_admin(
-            email="admin@demo.hashmark.local", password=DEMO_PASSWORD)),
-        _ensure(Role.BRAND, "brand@demo.hashmark.local", lambda: accounts.sign_up_brand(
-            email="brand@demo.hashmark.local", password=DEMO_PASSWORD, company_name="Palarnia Kraków",
+        _ensure(Role.ADMIN, "admin@demo.example.com", lambda: accounts.create_admin(
+            email="admin@demo.example.com", password=DEMO_PASSWORD)),
+        _ensure(Role.BRAND, "brand@demo.example.com", lambda: accounts.sign_up_brand(
+            email="brand@demo.example.com", password=DEMO_PASSWORD, company_name="Palarnia Kraków",
             country="PL", default_currency="PLN", locale="pl")),
-        _ensure(Role.CREATOR, "creator@demo.hashmark.local", lambda: accounts.sign_up_creator(
-            email="creator@demo.hashmark.local", password=DEMO_PASSWORD, display_name="Ania Creates",
+        _ensure(Role.CREATOR, "creator@demo.example.com", lambda: accounts.sign_up_creator(
+            email="creator@demo.example.com", password=DEMO_PASSWORD, display_name="Ania Creates",
             country="PL", niches=["food", "travel", "lifestyle"], locale="pl")),
-        _ensure(Role.CREATOR, "thai.creator@demo.hashmark.local", lambda: accounts.sign_up_creator(
-            email="thai.creator@demo.hashmark.local", password=DEMO_PASSWORD, display_name="Nok Eats",
+        _ensure(Role.CREATOR, "thai.creator@demo.example.com", lambda: accounts.sign_up_creator(
+            email="thai.creator@demo.example.com", password=DEMO_PASSWORD, display_name="Nok Eats",
             country="TH", niches=["food", "travel"], locale="th")),
     ]
-    brand = accounts.find_user("brand@demo.hashmark.local").brand
+    brand = accounts.find_user("brand@demo.example.com").brand
     has_campaigns = db.session.scalar(select(func.count()).where(Campaign.brand_id == brand.id))
     if not has_campaigns:
         for title, brief, payout_minor, currency, slots in DEMO_CAMPAIGNS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..errors import NotAllowed
@@ -12,6 +13,11 @@ from ..errors import NotAllowed
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def show_error(form: FlaskForm, error: NotAllowed) -> None:

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from ...catalog import LANGUAGES, NICHES, countries
 from ...money import SUPPORTED_CURRENCIES
 from ...passwords import MAX_LENGTH, MIN_LENGTH
-from ..forms import MultiCheckboxField
+from ..forms import MultiCheckboxField, options
 
 PASSWORD_HELP = _l("At least %(n)d characters. A short sentence is easy to remember.", n=MIN_LENGTH)
 
@@ -20,13 +20,13 @@ def _email(label=_l("E-mail")):
 
 
 def _new_password(label=_l("Password")):
-    return PasswordField(label, validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+    return PasswordField(label, validators=[DataRequired(), Length(max=MAX_LENGTH)],
                          render_kw={"autocomplete": "new-password"}, description=PASSWORD_HELP)
 
 
 class CountryChoicesMixin:
     def set_country_choices(self, locale: str) -> None:
-        self.country.choices = [("", _l("Choose a country…"))] + list(countries(locale))
+        self.country.choices = options([("", _l("Choose a country…")), *countries(locale)])
 
 
 class LoginForm(FlaskForm):
@@ -44,7 +44,7 @@ class BrandSignupForm(CountryChoicesMixin, FlaskForm):
     password = _new_password()
     country = SelectField(_l("Country"), validators=[DataRequired(message=_l("Choose a country."))])
     default_currency = SelectField(
-        _l("Default currency"), choices=[(c, c) for c in SUPPORTED_CURRENCIES],
+        _l("Default currency"), choices=options((c, c) for c in SUPPORTED_CURRENCIES),
         description=_l("Campaign budgets and payouts start in this currency; you can change it per campaign."),
     )
 
@@ -55,7 +55,7 @@ class CreatorSignupForm(CountryChoicesMixin, FlaskForm):
     email = _email()
     password = _new_password()
     country = SelectField(_l("Country"), validators=[DataRequired(message=_l("Choose a country."))])
-    niches = MultiCheckboxField(_l("Your niches"), choices=list(NICHES.items()),
+    niches = MultiCheckboxField(_l("Your niches"), choices=options(NICHES.items()),
                                 description=_l("Pick the topics you post about; we match campaigns to them."))
 
 
@@ -80,4 +80,4 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
+    locale = SelectField(_l("Language"), choices=options(LANGUAGES.items()))
