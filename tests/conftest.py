@@ -86,3 +86,18 @@ class RequestIsolatingClient(FlaskClient):
 def client(app, db_session):
     app.test_client_class = RequestIsolatingClient
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A reachable Redis (REDIS_URL, else the local default). Under CI=true a missing server fails."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {url} is required under CI=true: {exc}")
+        pytest.skip(f"no Redis at {url}: {exc}")
+    return url
