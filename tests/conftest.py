@@ -8,7 +8,6 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient
 
-import sys; sys.path.insert(0, "/tmp"); import shim  # TEMPSHIM
 from marketplace import create_app
 from marketplace.extensions import db, limiter
 
