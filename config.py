@@ -44,6 +44,7 @@ class Config:
     REMEMBER_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    PUBLIC_URL = "http://127.0.0.1:5000"
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 3600 * 8
@@ -87,6 +88,7 @@ class Config:
         "STRIPE_SECRET_KEY": "STRIPE_SECRET_KEY",
         "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",
         "STRIPE_API_BASE": "STRIPE_API_BASE",
+        "PUBLIC_URL": "PUBLIC_URL",
     }
 
     @classmethod
@@ -127,6 +129,7 @@ class TestingConfig(Config):
     STRIPE_WEBHOOK_SECRET = DEV_WEBHOOK_SECRET
     PASSWORD_HASH_FAST = True
     SERVER_NAME = "hashmark.test"
+    PUBLIC_URL = "http://hashmark.test"
 
     @classmethod
     def from_environment(cls) -> dict:

@@ -1,6 +1,7 @@
 """Reference lists shown in forms: countries, niches, languages."""
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from babel import Locale
@@ -51,3 +52,8 @@ def default_currency(country: str) -> str:
         if currency in SUPPORTED_CURRENCIES:
             return currency
     return "EUR"
+
+
+def normalise_text(text: str) -> str:
+    """Text as search compares it: compatibility-folded and case-folded (Polish, Thai, full-width)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())

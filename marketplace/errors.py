@@ -32,3 +32,11 @@ class NotAllowed(DomainError):
     def __init__(self, field: str | None, message: str):
         super().__init__(message)
         self.field = field
+
+
+class FieldErrors(DomainError):
+    """Several refused inputs at once: field name -> messages (None for the form as a whole)."""
+
+    def __init__(self, errors: dict[str | None, list[str]]):
+        super().__init__("; ".join(str(m) for messages in errors.values() for m in messages))
+        self.errors = errors

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
-
 import pytest
 from flask import g
 from flask.testing import FlaskClient
@@ -19,12 +17,28 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    with ExitStack() as stack:
-        if databases.backend() == "postgres":
-            url = stack.enter_context(databases.postgres_database())
-        else:
-            url = stack.enter_context(databases.sqlite_database(tmp_path_factory.mktemp("db")))
+def database_server():
+    """PostgreSQL server URL for this run (None on SQLite)."""
+    if databases.backend() != "postgres":
+        yield None
+        return
+    with databases.postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def fresh_database(database_server, tmp_path_factory):
+    """Make another empty database of the run's backend: `with fresh_database() as url:`."""
+    def make():
+        if database_server is not None:
+            return databases.postgres_database(database_server)
+        return databases.sqlite_database(tmp_path_factory.mktemp("db"))
+    return make
+
+
+@pytest.fixture(scope="session")
+def database_url(fresh_database):
+    with fresh_database() as url:
         yield url
 
 

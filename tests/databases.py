@@ -29,7 +29,7 @@ def sqlite_database(directory: Path) -> Iterator[str]:
 
 
 @contextmanager
-def _postgres_server() -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         yield url
@@ -52,15 +52,15 @@ def _psycopg(url: str) -> str:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    with _postgres_server() as server_url:
-        admin = create_engine(_psycopg(server_url), isolation_level="AUTOCOMMIT")
-        name = f"hashmark_test_{uuid.uuid4().hex[:12]}"
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server, dropped afterwards."""
+    admin = create_engine(_psycopg(server_url), isolation_level="AUTOCOMMIT")
+    name = f"hashmark_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    try:
+        yield make_url(_psycopg(server_url)).set(database=name).render_as_string(hide_password=False)
+    finally:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-        try:
-            yield make_url(_psycopg(server_url)).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -5,7 +5,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from marketplace.extensions import db
-from marketplace.models import Brand, Campaign, Creator, CreatorNiche, Role, User
+from marketplace.models import Application, Brand, Campaign, Creator, CreatorNiche, Role, User
 from marketplace.passwords import hash_password
 
 PASSWORD = "correct horse battery"
@@ -64,3 +64,27 @@ class CampaignFactory(_Base):
     payout_minor = 50_000
     currency = "PLN"
     slots = 3
+
+
+def open_campaign(**overrides) -> Campaign:
+    """A campaign funded in full and open for applications (through the real services)."""
+    from datetime import timedelta
+
+    from marketplace.models import utcnow
+    from marketplace.services.campaigns import record_funding
+
+    now = utcnow()
+    defaults = dict(status="awaiting_funding", application_deadline=now + timedelta(days=10),
+                    posting_starts_at=now, posting_ends_at=now + timedelta(days=30), fee_per_post_minor=7_500)
+    campaign = CampaignFactory(**{**defaults, **overrides})
+    record_funding(campaign, campaign.total_budget, f"test-{campaign.id}")
+    return campaign
+
+
+class ApplicationFactory(_Base):
+    class Meta:
+        model = Application
+
+    campaign = factory.SubFactory(CampaignFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    pitch = "I post about coffee every morning."

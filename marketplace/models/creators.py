@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -13,12 +13,19 @@ from .users import User
 
 class Creator(db.Model):
     __tablename__ = "creators"
-    __table_args__ = (CheckConstraint("length(country) = 2", name="country_code"),)
+    __table_args__ = (
+        CheckConstraint("length(country) = 2", name="country_code"),
+        CheckConstraint("followers >= 0", name="followers_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
     country: Mapped[str] = mapped_column(String(2))
+    bio: Mapped[str] = mapped_column(Text, default="")
+    instagram_handle: Mapped[str | None] = mapped_column(String(30))
+    tiktok_handle: Mapped[str | None] = mapped_column(String(24))
+    followers: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="creator")

@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 
 from ..catalog import NICHES
+from .markdown import render_markdown
 
 
 def country_name(code: str) -> str:
@@ -26,3 +27,4 @@ def register_templating(app: Flask) -> None:
     app.add_template_global(get_locale)
     app.add_template_filter(niche_label)
     app.add_template_filter(datetime_short)
+    app.add_template_filter(render_markdown, "markdown")

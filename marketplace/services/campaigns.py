@@ -1,0 +1,157 @@
+"""Campaigns: the brand's side of the marketplace.
+
+Campaign status transitions:
+    draft            -> awaiting_funding | cancelled
+    awaiting_funding -> open (record_funding only) | draft | cancelled
+    open             -> closed | cancelled
+    closed           -> open | completed | cancelled
+Cancelling releases every reservation; the unspent escrow is refunded by whoever listens to
+`campaign_cancelled` (the payments layer).
+"""
+from __future__ import annotations
+
+from blinker import Namespace
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..catalog import normalise_text
+from ..errors import NotAllowed, PermissionDenied
+from ..extensions import db
+from ..models import (Application, ApplicationStatus, Brand, Campaign, CampaignCountry, CampaignNiche,
+                      CampaignStatus, MinimumPayout, User, utcnow)
+from ..money import Money
+from . import ledger
+from .audit import record_event
+from .campaign_input import CampaignInput, clean, end_of_day, start_of_day
+from .transitions import table, transition
+
+S = CampaignStatus
+TRANSITIONS = table(
+    draft={S.AWAITING_FUNDING, S.CANCELLED},
+    awaiting_funding={S.OPEN, S.DRAFT, S.CANCELLED},
+    open={S.CLOSED, S.CANCELLED},
+    closed={S.OPEN, S.COMPLETED, S.CANCELLED},
+)
+EDITABLE = {S.DRAFT}
+
+signals = Namespace()
+campaign_cancelled = signals.signal("campaign-cancelled")
+
+
+def _owned(campaign: Campaign, actor: User) -> None:
+    if actor.brand is None or campaign.brand_id != actor.brand.id:
+        raise PermissionDenied(_l("Only the brand that owns this campaign can change it."))
+
+
+def minimum_payout(currency: str) -> Money | None:
+    row = db.session.scalar(select(MinimumPayout).where(MinimumPayout.currency == currency))
+    return Money(row.minimum_minor, currency) if row else None
+
+
+def _apply(campaign: Campaign, data: CampaignInput) -> None:
+    fee_bp = current_app.config["PLATFORM_FEE_BASIS_POINTS"]
+    campaign.title = data.title
+    campaign.brief = data.brief.strip()
+    campaign.product_category = data.product_category
+    campaign.on_instagram = "instagram" in data.platforms
+    campaign.on_tiktok = "tiktok" in data.platforms
+    campaign.required_hashtags = data.hashtags
+    campaign.required_mentions = data.mentions
+    campaign.disclosure_required = data.disclosure_required
+    campaign.disclosure_locale = data.disclosure_locale
+    campaign.payout_minor = data.payout.minor
+    campaign.currency = data.payout.currency
+    campaign.fee_basis_points = fee_bp
+    campaign.fee_per_post_minor = data.payout.fee(fee_bp).minor
+    campaign.slots = data.slots
+    campaign.application_deadline = end_of_day(data.application_deadline)
+    campaign.posting_starts_at = start_of_day(data.posting_starts)
+    campaign.posting_ends_at = end_of_day(data.posting_ends)
+    campaign.min_live_days = data.min_live_days
+    campaign.min_followers = data.min_followers
+    campaign.dos = data.dos.strip()
+    campaign.donts = data.donts.strip()
+    campaign.drafts_need_approval = data.drafts_need_approval
+    campaign.search_text = normalise_text(f"{data.title}\n{data.brief}")
+    campaign.country_rows = [CampaignCountry(country=c) for c in sorted(set(data.countries))]
+    campaign.niche_rows = [CampaignNiche(niche=n) for n in sorted(set(data.niches))]
+
+
+def create_campaign(brand: Brand, data: CampaignInput, *, actor: User) -> Campaign:
+    if actor.brand is None or actor.brand.id != brand.id:
+        raise PermissionDenied(_l("Campaigns are created by the brand's own account."))
+    data = clean(data, minimum_payout=minimum_payout(data.payout.currency), today=utcnow().date())
+    campaign = Campaign(brand_id=brand.id, status=S.DRAFT.value)
+    _apply(campaign, data)
+    db.session.add(campaign)
+    db.session.flush()
+    record_event("campaigns", campaign.id, "created", actor=actor)
+    return campaign
+
+
+def update_campaign(campaign: Campaign, data: CampaignInput, *, actor: User) -> Campaign:
+    _owned(campaign, actor)
+    if campaign.status not in EDITABLE:
+        raise NotAllowed(None, _l("Only draft campaigns can be edited. Move it back to draft first."))
+    data = clean(data, minimum_payout=minimum_payout(data.payout.currency), today=utcnow().date())
+    _apply(campaign, data)
+    db.session.flush()
+    return campaign
+
+
+def submit_for_funding(campaign: Campaign, *, actor: User) -> None:
+    _owned(campaign, actor)
+    if campaign.application_deadline and campaign.application_deadline < utcnow():
+        raise NotAllowed(None, _l("The application deadline has passed; edit the dates first."))
+    transition(campaign, S.AWAITING_FUNDING, transitions=TRANSITIONS, actor=actor)
+
+
+def back_to_draft(campaign: Campaign, *, actor: User) -> None:
+    _owned(campaign, actor)
+    transition(campaign, S.DRAFT, transitions=TRANSITIONS, actor=actor)
+
+
+def record_funding(campaign: Campaign, amount: Money, reference: str, *, actor: User | None = None) -> bool:
+    """The single way a campaign becomes open: its full budget has arrived.
+
+    Idempotent per `reference` (a payment id): a repeat returns False and changes nothing.
+    """
+    if ledger.find(f"funding:{reference}") is not None:
+        return False
+    if amount != campaign.total_budget:
+        raise NotAllowed(None, _l("Funding of %(amount)s does not match the budget of %(budget)s.",
+                                  amount=str(amount), budget=str(campaign.total_budget)))
+    transition(campaign, S.OPEN, transitions=TRANSITIONS, actor=actor, data={"reference": reference})
+    ledger.move("funding", amount, source=ledger.STRIPE_CLEARING, destination=ledger.escrow(campaign.id),
+                reference=f"funding:{reference}", campaign=campaign, actor=actor)
+    return True
+
+
+def close_campaign(campaign: Campaign, *, actor: User) -> None:
+    _owned(campaign, actor)
+    transition(campaign, S.CLOSED, transitions=TRANSITIONS, actor=actor)
+
+
+def reopen_campaign(campaign: Campaign, *, actor: User) -> None:
+    _owned(campaign, actor)
+    if campaign.application_deadline and campaign.application_deadline < utcnow():
+        raise NotAllowed(None, _l("The application deadline has passed, so the campaign cannot reopen."))
+    transition(campaign, S.OPEN, transitions=TRANSITIONS, actor=actor)
+
+
+def cancel_campaign(campaign: Campaign, *, actor: User, reason: str = "") -> None:
+    """Cancel, release every reservation and open applications, and let payments refund."""
+    from .applications import release_on_cancel
+
+    if actor.role != "admin":
+        _owned(campaign, actor)
+    ledger.lock_campaign(campaign)
+    transition(campaign, S.CANCELLED, transitions=TRANSITIONS, actor=actor, reason=reason or None)
+    applications = db.session.scalars(
+        select(Application).where(Application.campaign_id == campaign.id,
+                                  Application.status.in_([ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED]))
+    ).all()
+    for application in applications:
+        release_on_cancel(application, actor=actor)
+    campaign_cancelled.send(campaign, actor=actor)

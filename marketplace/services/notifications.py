@@ -1,0 +1,54 @@
+"""Telling people what happened: a bell notification and, when asked, an e-mail after commit."""
+from __future__ import annotations
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..extensions import db
+from ..links import absolute
+from ..mail import queue_email
+from ..models import Notification, User, utcnow
+
+# kind -> (sentence shown in the bell and as the e-mail subject, e-mail template or None)
+KINDS = {
+    "application_received": (_l("New application from %(creator)s to “%(campaign)s”"), "notification"),
+    "application_accepted": (_l("You're in! Your application to “%(campaign)s” was accepted"), "notification"),
+    "application_rejected": (_l("Your application to “%(campaign)s” was not accepted"), "notification"),
+    "application_withdrawn": (_l("%(creator)s withdrew from “%(campaign)s”"), None),
+    "campaign_cancelled": (_l("“%(campaign)s” was cancelled"), "notification"),
+    "campaign_open": (_l("“%(campaign)s” is funded and open for applications"), None),
+}
+
+
+def sentence(notification: Notification) -> str:
+    template, _template = KINDS[notification.kind]
+    return str(template) % notification.params
+
+
+def notify(user: User, kind: str, *, link: str | None = None, **params: str) -> Notification:
+    template, email_template = KINDS[kind]
+    notification = Notification(user_id=user.id, kind=kind, params=params, link=link)
+    db.session.add(notification)
+    if email_template:
+        with force_locale(user.locale or "en"):
+            subject = str(template) % params
+        queue_email(user.email, subject, email_template, locale=user.locale, user=user,
+                    sentence=subject, link=absolute(link) if link else None, reason=params.get("reason"))
+    return notification
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def recent(user: User, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(update(Notification)
+                       .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+                       .values(read_at=utcnow()).execution_options(synchronize_session=False))
