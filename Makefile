@@ -18,9 +18,16 @@ $(VENV)/.test: $(VENV)/.app
 	$(PIP) -e ".[test]"
 	@touch $@
 
-## run: install, migrate and seed the embedded SQLite database, serve on http://127.0.0.1:5000
+SANDBOX_PORT ?= 12111
+
+## run: install, migrate and seed the embedded SQLite database, start the offline Stripe sandbox,
+## serve on http://127.0.0.1:5000 (Ctrl-C stops both)
 run: $(VENV)/.app db seed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@$(BIN)/python -m tests.fakes.stripe_fake --port $(SANDBOX_PORT) --api-key sk_test_hashmark_sandbox \
+	  --webhook-url http://127.0.0.1:5000/webhooks/stripe --webhook-secret whsec_hashmark_sandbox \
+	  --currency pln & sandbox=$$!; \
+	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
+	STRIPE_API_BASE=http://127.0.0.1:$(SANDBOX_PORT) $(FLASK) run --host 127.0.0.1 --port 5000
 
 db: $(VENV)/.app
 	@mkdir -p instance

@@ -74,6 +74,11 @@ class Config:
     STRIPE_WEBHOOK_SECRET: str | None = None
     STRIPE_API_BASE: str | None = None
     PLATFORM_FEE_BASIS_POINTS = 1500
+    # Countries whose creators can receive transfers from the platform's Stripe account
+    # (self-serve cross-border transfers: US, UK, EEA, Canada, Switzerland). Comma-separated in env.
+    STRIPE_CONNECT_COUNTRIES = frozenset(
+        "AT BE BG CA CH CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK US".split()
+    )
 
     # setting name -> environment variable that overrides it
     ENV_STRINGS = {
@@ -100,6 +105,9 @@ class Config:
         values["PLATFORM_FEE_BASIS_POINTS"] = env_int(
             "PLATFORM_FEE_BASIS_POINTS", cls.PLATFORM_FEE_BASIS_POINTS
         )
+        countries = env("STRIPE_CONNECT_COUNTRIES")
+        if countries:
+            values["STRIPE_CONNECT_COUNTRIES"] = frozenset(c.strip().upper() for c in countries.split(",") if c.strip())
         values["CELERY_TASK_ALWAYS_EAGER"] = values["CELERY_BROKER_URL"] is None
         redis_url = env("REDIS_URL")
         if redis_url and values["RATELIMIT_STORAGE_URI"] == "memory://":
@@ -114,6 +122,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = DEV_SECRET
+    STRIPE_API_BASE = "http://127.0.0.1:12111"  # the offline sandbox `make run` starts
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{BASE_DIR / 'instance' / 'hashmark.sqlite3'}"
     STRIPE_SECRET_KEY = DEV_STRIPE_SECRET
     STRIPE_WEBHOOK_SECRET = DEV_WEBHOOK_SECRET

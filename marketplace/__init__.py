@@ -51,6 +51,10 @@ def create_app(config_object: str | type | None = None, **overrides: Any) -> Fla
     login_manager.init_app(app)
     init_web(app)
 
+    from .payments.signals import connect_signals
+
+    connect_signals()
+
     from .cli import register_cli
 
     register_cli(app)

@@ -57,3 +57,10 @@ def default_currency(country: str) -> str:
 def normalise_text(text: str) -> str:
     """Text as search compares it: compatibility-folded and case-folded (Polish, Thai, full-width)."""
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def country_name(code: str) -> str:
+    """The country's name in the current language (falls back to the code)."""
+    from flask_babel import get_locale
+
+    return get_locale().territories.get(code, code)

@@ -1,8 +1,11 @@
 """Make SQLite behave like a real transactional database.
 
 pysqlite opens transactions lazily and never for SAVEPOINTs, which breaks nested transactions;
-the documented fix is to switch its own handling off and emit BEGIN ourselves. Foreign keys are
-off by default in SQLite and are switched on for every connection.
+the documented fix is to switch its own handling off and emit BEGIN ourselves. We emit
+BEGIN IMMEDIATE: each transaction takes the write lock up front, so concurrent requests of the
+embedded server run one after another instead of reading stale balances or deadlocking on
+upgrade. (PostgreSQL, used in production, gets row locks instead.) Foreign keys are off by
+default in SQLite and are switched on for every connection.
 """
 from __future__ import annotations
 
@@ -24,4 +27,4 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -72,9 +72,11 @@ def db_session(app):
     factory.kw["join_transaction_mode"] = "create_savepoint"
     db.session.remove()
     limiter.reset()
+    g.pop("_on_commit_callbacks", None)
     try:
         yield db.session
     finally:
+        g.pop("_on_commit_callbacks", None)  # side effects of rolled-back work never run
         db.session.remove()
         factory.kw["join_transaction_mode"] = previous_mode or "conservative_savepoint"
         engines[None] = engine

@@ -7,7 +7,9 @@ from .creators import Creator, CreatorNiche
 from .ledger import LedgerEntry, LedgerTransaction
 from .notifications import Notification
 from .outbox import OutboxEmail
+from .payments import Funding, FundingStatus, PayoutAccount, PayoutAccountStatus, Refund, RefundStatus
 from .settings import MinimumPayout
+from .stripe_events import StripeEvent
 from .types import utcnow
 from .users import Role, User, UserStatus
 
@@ -21,14 +23,21 @@ __all__ = [
     "CampaignNiche",
     "CampaignStatus",
     "Creator",
+    "Funding",
+    "FundingStatus",
     "CreatorNiche",
     "LedgerEntry",
     "LedgerTransaction",
     "MinimumPayout",
     "Notification",
     "OutboxEmail",
+    "PayoutAccount",
+    "PayoutAccountStatus",
     "Platform",
+    "Refund",
+    "RefundStatus",
     "Role",
+    "StripeEvent",
     "User",
     "UserStatus",
     "utcnow",

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Campaign, Role
+from ..models import Campaign, Role, utcnow
 from ..money import Money
-from . import accounts
+from . import accounts, campaigns
+from .campaign_input import CampaignInput
 
 DEMO_PASSWORD = "hashmark-demo-2026"
+BRAND_EMAIL = "brand@demo.example.com"
 
 
 @dataclass(frozen=True)
@@ -21,13 +24,32 @@ class DemoAccount:
     created: bool
 
 
+@dataclass(frozen=True)
+class DemoCampaign:
+    title: str
+    brief: str
+    category: str
+    platforms: tuple[str, ...]
+    hashtags: tuple[str, ...]
+    mentions: tuple[str, ...]
+    locale: str
+    payout: Money
+    slots: int
+    funded: bool
+
+
 DEMO_CAMPAIGNS = [
-    ("Autumn coffee with Palarnia Kraków", "Show your favourite autumn coffee ritual with our new "
-     "single-origin beans. One Reel or carousel, tagged #palarniakrakow and #jesien.", 45000, "PLN", 5),
-    ("Weekend in the Tatra mountains", "Take our new 30 l backpack on a weekend hike and tell your "
-     "followers what you packed. #GorskieSzlaki", 80000, "PLN", 3),
-    ("Bangkok street-food night", "A TikTok from a night market featuring our chilli sauce. "
-     "Thai-language captions welcome: #อร่อย", 350000, "THB", 4),
+    DemoCampaign("Autumn coffee with Palarnia Kraków",
+                 "Show your favourite **autumn coffee ritual** with our new single-origin beans.\n\n"
+                 "- one Reel or carousel\n- mention where you brew it", "food", ("instagram",),
+                 ("PalarniaKraków", "jesień"), ("palarnia.krakow",), "pl", Money(45_000, "PLN"), 5, True),
+    DemoCampaign("Weekend in the Tatra mountains",
+                 "Take our new 30 l backpack on a weekend hike and tell your followers what you packed.",
+                 "travel", ("instagram", "tiktok"), ("GorskieSzlaki",), ("gorskie.szlaki",), "pl",
+                 Money(80_000, "PLN"), 3, True),
+    DemoCampaign("Bangkok street-food night",
+                 "A TikTok from a night market featuring our chilli sauce. Thai-language captions welcome.",
+                 "food", ("tiktok",), ("อร่อย", "StreetFoodBKK"), (), "th", Money(350_000, "THB"), 4, False),
 ]
 
 
@@ -38,26 +60,51 @@ def _ensure(role: Role, email: str, create) -> DemoAccount:
     return DemoAccount(role.value, email, DEMO_PASSWORD, True)
 
 
+def _creator(email: str, name: str, country: str, niches: list[str], locale: str, instagram: str | None,
+             tiktok: str | None, followers: int):
+    def create():
+        user = accounts.sign_up_creator(email=email, password=DEMO_PASSWORD, display_name=name,
+                                        country=country, niches=niches, locale=locale)
+        user.creator.instagram_handle, user.creator.tiktok_handle = instagram, tiktok
+        user.creator.followers = followers
+    return create
+
+
+def _campaigns(brand_user) -> None:
+    brand = brand_user.brand
+    if db.session.scalar(select(func.count()).select_from(Campaign).where(Campaign.brand_id == brand.id)):
+        return
+    today = utcnow().date()
+    for demo in DEMO_CAMPAIGNS:
+        data = CampaignInput(
+            title=demo.title, brief=demo.brief, product_category=demo.category, platforms=list(demo.platforms),
+            hashtags=list(demo.hashtags), mentions=list(demo.mentions), disclosure_required=True,
+            disclosure_locale=demo.locale, payout=demo.payout, slots=demo.slots,
+            application_deadline=today + timedelta(days=14), posting_starts=today + timedelta(days=1),
+            posting_ends=today + timedelta(days=30), min_live_days=14,
+        )
+        campaign = campaigns.create_campaign(brand, data, actor=brand_user)
+        if demo.funded:
+            campaigns.submit_for_funding(campaign, actor=brand_user)
+            campaigns.record_funding(campaign, campaign.total_budget, f"sandbox:campaign:{campaign.id}",
+                                     actor=brand_user)
+
+
 def seed_demo() -> list[DemoAccount]:
     made = [
         _ensure(Role.ADMIN, "admin@demo.example.com", lambda: accounts.create_admin(
             email="admin@demo.example.com", password=DEMO_PASSWORD)),
-        _ensure(Role.BRAND, "brand@demo.example.com", lambda: accounts.sign_up_brand(
-            email="brand@demo.example.com", password=DEMO_PASSWORD, company_name="Palarnia Kraków",
+        _ensure(Role.BRAND, BRAND_EMAIL, lambda: accounts.sign_up_brand(
+            email=BRAND_EMAIL, password=DEMO_PASSWORD, company_name="Palarnia Kraków",
             country="PL", default_currency="PLN", locale="pl")),
-        _ensure(Role.CREATOR, "creator@demo.example.com", lambda: accounts.sign_up_creator(
-            email="creator@demo.example.com", password=DEMO_PASSWORD, display_name="Ania Creates",
-            country="PL", niches=["food", "travel", "lifestyle"], locale="pl")),
-        _ensure(Role.CREATOR, "thai.creator@demo.example.com", lambda: accounts.sign_up_creator(
-            email="thai.creator@demo.example.com", password=DEMO_PASSWORD, display_name="Nok Eats",
-            country="TH", niches=["food", "travel"], locale="th")),
+        _ensure(Role.CREATOR, "creator@demo.example.com", _creator(
+            "creator@demo.example.com", "Ania Creates", "PL", ["food", "travel", "lifestyle"], "pl",
+            "ania.creator", None, 12_400)),
+        _ensure(Role.CREATOR, "thai.creator@demo.example.com", _creator(
+            "thai.creator@demo.example.com", "Nok Eats", "TH", ["food", "travel"], "th",
+            None, "nok.eats", 48_000)),
     ]
-    brand = accounts.find_user("brand@demo.example.com").brand
-    has_campaigns = db.session.scalar(select(func.count()).where(Campaign.brand_id == brand.id))
-    if not has_campaigns:
-        for title, brief, payout_minor, currency, slots in DEMO_CAMPAIGNS:
-            payout = Money(payout_minor, currency)
-            db.session.add(Campaign(brand_id=brand.id, title=title, brief=brief,
-                                    payout_minor=payout.minor, currency=payout.currency, slots=slots))
+    db.session.flush()
+    _campaigns(accounts.find_user(BRAND_EMAIL))
     db.session.flush()
     return made

@@ -15,12 +15,14 @@ def init_web(app: Flask) -> None:
     from .brand import bp as brand_bp
     from .creator import bp as creator_bp
     from .public import bp as public_bp
+    from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(brand_bp, url_prefix="/brand")
     app.register_blueprint(creator_bp, url_prefix="/creator")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(webhooks_bp)
     register_login(app)
     register_security(app)
     register_error_handlers(app)

@@ -1,7 +1,8 @@
 """The admin console."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -11,9 +12,11 @@ from ...errors import NotAllowed, PermissionDenied
 from ...extensions import db
 from ...jobs.mail import deliver_email
 from ...models import AuditEvent, OutboxEmail, User
-from ...services import accounts
+from ...money import Money, MoneyParseError
+from ...services import accounts, settings
+from ..forms import show_error
 from . import bp
-from .forms import ReasonForm
+from .forms import MinimumPayoutForm, ReasonForm
 
 PAGE_SIZE = 50
 
@@ -87,3 +90,23 @@ def outbox_retry(message_id: int):
         deliver_email.delay(message.id)
         flash(_("Delivery retried."), "info")
     return redirect(url_for("admin.outbox_message", message_id=message.id))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def platform_settings():
+    form = MinimumPayoutForm()
+    if form.validate_on_submit():
+        try:
+            amount = Money.parse(form.amount.data, form.currency.data, locale=str(get_locale()))
+            settings.set_minimum_payout(amount, actor=current_user)
+        except MoneyParseError as error:
+            form.amount.errors = [str(error)]
+        except NotAllowed as error:
+            tx.rollback()
+            show_error(form, error)
+        else:
+            tx.commit()
+            flash(_("Minimum payout for %(currency)s saved.", currency=amount.currency), "success")
+            return redirect(url_for("admin.platform_settings"))
+    return render_template("admin/settings.html", form=form, minimums=settings.minimum_payouts(),
+                           fee_basis_points=current_app.config["PLATFORM_FEE_BASIS_POINTS"])

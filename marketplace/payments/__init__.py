@@ -1,0 +1,1 @@
+"""Money at Stripe. The only package that imports `stripe` (see gateway.py)."""

@@ -1,0 +1,25 @@
+"""Our own payment errors, so nothing outside `payments/` needs to know Stripe's classes."""
+from __future__ import annotations
+
+from ..errors import DomainError
+
+
+class PaymentError(DomainError):
+    """Stripe refused or could not be reached. `temporary` says whether retrying may help."""
+
+    temporary = False
+
+    def __init__(self, message: str, *, code: str | None = None, request_id: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.request_id = request_id
+
+
+class TemporaryPaymentError(PaymentError):
+    """Network trouble, rate limits, Stripe outages: retry later with the same idempotency key."""
+
+    temporary = True
+
+
+class PermanentPaymentError(PaymentError):
+    """The request itself is wrong or refused (bad parameters, account not ready): fix, then retry."""
