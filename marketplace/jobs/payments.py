@@ -99,6 +99,10 @@ def execute_refund(self, refund_id: int) -> None:
     tx.commit()
     if plan is None:
         return
+    if plan.payment_intent is None:
+        refunds.settle_without_stripe(db.session.get(Refund, refund_id))
+        tx.commit()
+        return
     try:
         stripe_refund_id, status = refunds.at_stripe(plan)
     except TemporaryPaymentError as error:

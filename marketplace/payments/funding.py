@@ -112,6 +112,13 @@ def record_checkout_failure(funding: Funding, reason: str) -> None:
     transition(funding, F.FAILED, transitions=TRANSITIONS, actor=None, reason=reason)
 
 
+def pending_funding(campaign: Campaign) -> Funding | None:
+    """A payment started but not settled yet (the brand should see it, not pay twice)."""
+    return db.session.scalar(select(Funding).where(
+        Funding.campaign_id == campaign.id, Funding.status.in_([F.CREATED, F.PROCESSING]),
+        Funding.checkout_session_id.is_not(None)).order_by(Funding.id.desc()))
+
+
 def by_session(session_id: str) -> Funding | None:
     return db.session.scalar(select(Funding).where(Funding.checkout_session_id == session_id))
 
@@ -167,3 +174,15 @@ def _credit(funding: Funding) -> None:
     from .refunds import schedule_refund
 
     schedule_refund(campaign, funding=funding, amount=funding.amount)
+
+
+def fund_in_sandbox(campaign: Campaign, *, actor: User) -> Funding:
+    """Sandbox shortcut (demo data and the "Fund in sandbox" button): a paid funding with no
+    Stripe objects behind it. Its refunds settle in the ledger alone (see refunds.py)."""
+    if campaign.status == CampaignStatus.OPEN:
+        raise NotAllowed(None, _l("This campaign is already funded."))
+    funding = prepare_funding(campaign, actor=actor)
+    funding.checkout_session_id = f"sandbox_{funding.idempotency_key}"
+    transition(funding, F.PAID, transitions=TRANSITIONS, actor=actor, reason="sandbox")
+    campaigns.record_funding(campaign, funding.amount, funding.checkout_session_id, actor=actor)
+    return funding

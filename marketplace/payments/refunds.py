@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..db import on_commit
@@ -91,6 +92,14 @@ def plan(refund: Refund) -> RefundPlan | None:
         return None
     return RefundPlan(refund.id, refund.funding.payment_intent_id, refund.amount_minor, refund.idempotency_key,
                       refund.stripe_refund_id)
+
+
+def settle_without_stripe(refund: Refund) -> None:
+    """A sandbox funding has no Stripe payment behind it: its refund is settled in the ledger only."""
+    if current_app.config.get("SANDBOX_PAYMENTS"):
+        record_result(refund, f"sandbox_refund_{refund.id}", "succeeded")
+    else:
+        record_failure(refund, PaymentError("This payment was not made through Stripe, so it cannot be refunded there."))
 
 
 def at_stripe(plan: RefundPlan) -> tuple[str, str]:

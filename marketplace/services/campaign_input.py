@@ -16,6 +16,9 @@ from ..verification import (LOCALES, InvalidRequirement, validate_required_hasht
 INSTAGRAM_TAG_CAP = 5
 MAX_SLOTS = 500
 MAX_LIVE_DAYS = 365
+MAX_TITLE = 140
+MAX_FOLLOWERS = 1_000_000_000
+MAX_DAYS_AHEAD = 730  # campaigns are planned at most two years ahead
 
 
 @dataclass
@@ -65,6 +68,8 @@ def clean(data: CampaignInput, *, minimum_payout: Money | None, today: date) -> 
     data.title = data.title.strip()
     if not data.title:
         refuse("title", _l("Give the campaign a title."))
+    elif len(data.title) > MAX_TITLE:
+        refuse("title", _l("Keep the title under %(n)d characters.", n=MAX_TITLE))
     if data.product_category not in NICHES:
         refuse("product_category", _l("Choose a product category from the list."))
     if not data.platforms or set(data.platforms) - {"instagram", "tiktok"}:
@@ -84,8 +89,8 @@ def clean(data: CampaignInput, *, minimum_payout: Money | None, today: date) -> 
         refuse("slots", _l("Between 1 and %(n)d creators.", n=MAX_SLOTS))
     if not 0 <= data.min_live_days <= MAX_LIVE_DAYS:
         refuse("min_live_days", _l("Between 0 and %(n)d days.", n=MAX_LIVE_DAYS))
-    if data.min_followers < 0:
-        refuse("min_followers", _l("Followers cannot be negative."))
+    if not 0 <= data.min_followers <= MAX_FOLLOWERS:
+        refuse("min_followers", _l("Between 0 and %(n)s followers.", n=f"{MAX_FOLLOWERS:,}"))
     _check_dates(data, today, refuse)
     unknown_countries = set(data.countries) - country_codes()
     if unknown_countries:
@@ -105,6 +110,8 @@ def _check_dates(data: CampaignInput, today: date, refuse) -> None:
         refuse("posting_ends", _l("The posting window ends before it starts."))
     elif end < today:
         refuse("posting_ends", _l("The posting window is already over."))
+    elif end > today + timedelta(days=MAX_DAYS_AHEAD):
+        refuse("posting_ends", _l("Plan at most two years ahead."))
     if deadline is None:
         refuse("application_deadline", _l("Give the last day creators can apply."))
     elif deadline < today:
@@ -127,7 +134,7 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def tag_cap_warning(data: CampaignInput) -> bool:
+def tag_cap_warning(platforms: list[str], hashtags: list[str], disclosure_required: bool) -> bool:
     """True when the required tags plus a disclosure hashtag exceed Instagram's 5-tag cap."""
-    disclosure_tag = 1 if data.disclosure_required else 0
-    return "instagram" in data.platforms and len(data.hashtags) + disclosure_tag > INSTAGRAM_TAG_CAP
+    disclosure_tag = 1 if disclosure_required else 0
+    return "instagram" in platforms and len(set(hashtags)) + disclosure_tag > INSTAGRAM_TAG_CAP

@@ -95,9 +95,24 @@ def update_campaign(campaign: Campaign, data: CampaignInput, *, actor: User) -> 
     if campaign.status not in EDITABLE:
         raise NotAllowed(None, _l("Only draft campaigns can be edited. Move it back to draft first."))
     data = clean(data, minimum_payout=minimum_payout(data.payout.currency), today=utcnow().date())
+    before = _snapshot(campaign)
     _apply(campaign, data)
     db.session.flush()
+    after = _snapshot(campaign)
+    changed = sorted(name for name in after if after[name] != before[name])
+    if changed:
+        record_event("campaigns", campaign.id, "updated", actor=actor, data={"changed": changed})
     return campaign
+
+
+def _snapshot(campaign: Campaign) -> dict:
+    """The brand-editable fields, for the audit trail of an edit."""
+    fields = ("title", "brief", "product_category", "on_instagram", "on_tiktok", "required_hashtags",
+              "required_mentions", "disclosure_required", "disclosure_locale", "payout_minor", "currency", "slots",
+              "application_deadline", "posting_starts_at", "posting_ends_at", "min_live_days", "min_followers",
+              "dos", "donts", "drafts_need_approval")
+    return {name: getattr(campaign, name) for name in fields} | {"countries": campaign.countries,
+                                                                 "niches": campaign.niches}
 
 
 def submit_for_funding(campaign: Campaign, *, actor: User) -> None:

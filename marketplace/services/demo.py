@@ -71,6 +71,8 @@ def _creator(email: str, name: str, country: str, niches: list[str], locale: str
 
 
 def _campaigns(brand_user) -> None:
+    from ..payments.funding import fund_in_sandbox  # demo data is sandbox money
+
     brand = brand_user.brand
     if db.session.scalar(select(func.count()).select_from(Campaign).where(Campaign.brand_id == brand.id)):
         return
@@ -86,8 +88,7 @@ def _campaigns(brand_user) -> None:
         campaign = campaigns.create_campaign(brand, data, actor=brand_user)
         if demo.funded:
             campaigns.submit_for_funding(campaign, actor=brand_user)
-            campaigns.record_funding(campaign, campaign.total_budget, f"sandbox:campaign:{campaign.id}",
-                                     actor=brand_user)
+            fund_in_sandbox(campaign, actor=brand_user)
 
 
 def seed_demo() -> list[DemoAccount]:

@@ -52,6 +52,9 @@ def test_create_normalises_requirements_and_stores_the_fee_once(app):
     ({"application_deadline": None}, "application_deadline"),
     ({"countries": ["XX"]}, "countries"),
     ({"title": "  "}, "title"),
+    ({"title": "x" * 141}, "title"),
+    ({"min_followers": 10**10}, "min_followers"),
+    ({"posting_ends": date(9999, 12, 31)}, "posting_ends"),
 ])
 def test_create_refuses_bad_input_naming_the_field(change, field):
     brand = BrandFactory()
@@ -78,10 +81,11 @@ def test_payout_below_the_admin_minimum_is_refused():
 
 
 def test_tag_cap_warning_counts_the_disclosure_hashtag():
-    assert not tag_cap_warning(_input(hashtags=["a", "b", "c", "d"]))
-    assert tag_cap_warning(_input(hashtags=["a", "b", "c", "d", "e"]))
-    assert not tag_cap_warning(_input(hashtags=["a", "b", "c", "d", "e"], disclosure_required=False))
-    assert not tag_cap_warning(_input(hashtags=list("abcdef"), platforms=["tiktok"]))
+    assert not tag_cap_warning(["instagram"], list("abcd"), True)
+    assert tag_cap_warning(["instagram"], list("abcde"), True)
+    assert not tag_cap_warning(["instagram"], list("abcde"), False)
+    assert not tag_cap_warning(["tiktok"], list("abcdef"), True)
+    assert not tag_cap_warning(["instagram"], list("abcdd"), True)  # a repeated tag counts once
 
 
 def test_only_the_owner_changes_a_campaign():

@@ -186,15 +186,6 @@ def _refused(items: list[str], validate) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(accepted)), refused
 
 
-def exceeds_tag_cap(platforms: list[str], hashtags: list[str], disclosure_required: bool) -> bool:
-    """The service's rule, asked with only the values it looks at."""
-    probe = CampaignInput(title="", brief="", product_category="", platforms=list(platforms),
-                          hashtags=list(hashtags), mentions=[], disclosure_required=disclosure_required,
-                          disclosure_locale="", payout=Money(0, "EUR"), slots=0, application_deadline=None,
-                          posting_starts=None, posting_ends=None, min_live_days=0)
-    return tag_cap_warning(probe)
-
-
 def preview(*, payout_text: str | None, currency: str | None, slots_text: str | None,
             hashtags_text: str | None = "", mentions_text: str | None = "", platforms=(),
             disclosure_required: bool = False, locale: str, fee_basis_points: int) -> Preview:
@@ -202,7 +193,7 @@ def preview(*, payout_text: str | None, currency: str | None, slots_text: str | 
     result = Preview(fee_percent=format_percent(Decimal(fee_basis_points) / 10_000, "#,##0.##%"))
     hashtags, result.refused_hashtags = _refused(split_items(hashtags_text or ""), validate_required_hashtag)
     _mentions, result.refused_mentions = _refused(split_items(mentions_text or ""), validate_required_mention)
-    result.tag_cap = exceeds_tag_cap(list(platforms), hashtags, disclosure_required)
+    result.tag_cap = tag_cap_warning(list(platforms), hashtags, disclosure_required)
 
     slots_text = (slots_text or "").strip()
     if currency not in SUPPORTED_CURRENCIES:

@@ -78,13 +78,16 @@ class CampaignForm(FlaskForm):
     payout = StringField(_l("Payout per post"), render_kw={"inputmode": "decimal", "autocomplete": "off"},
                          description=_l("What each creator receives for one verified post."))
     currency = SelectField(_l("Currency"), choices=options((c, c) for c in SUPPORTED_CURRENCIES))
-    slots = IntegerField(_l("Creator slots"), validators=[InputRequired(_l("Enter how many creators you want."))], render_kw={"min": 1, "max": 500},
+    slots = IntegerField(_l("Creator slots"), validators=[InputRequired(_l("Enter how many creators you want."))],
+                         render_kw={"min": 1, "max": 500},
                          description=_l("How many creators you want to hire."))
     application_deadline = _date(_l("Applications close"),
                                  _l("The last day creators can apply (until 23:59 UTC)."))
     posting_starts = _date(_l("Posting starts"), _l("First day creators may publish (from 00:00 UTC)."))
     posting_ends = _date(_l("Posting ends"), _l("Last day creators may publish (until 23:59 UTC)."))
-    min_live_days = IntegerField(_l("Minimum days live"), validators=[InputRequired(_l("Enter a number of days (0 for none)."))], render_kw={"min": 0, "max": 365},
+    min_live_days = IntegerField(_l("Minimum days live"),
+                                 validators=[InputRequired(_l("Enter a number of days (0 for none)."))],
+                                 render_kw={"min": 0, "max": 365},
                                  description=_l("How long a post must stay up before it is paid."))
     countries = MultiCheckboxField(_l("Creators' countries"),
                                    description=_l("Leave all unticked to accept creators from any country."))

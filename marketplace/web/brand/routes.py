@@ -20,7 +20,10 @@ from ...extensions import db
 from ...models import (Application, ApplicationStatus, AuditEvent, Brand, Campaign, CampaignStatus,
                        Creator)
 from ...services import applications as applications_service
+from ...payments import funding as sandbox_funding
+from ...payments.funding import pending_funding
 from ...services import campaigns, ledger
+from ...services.campaign_input import tag_cap_warning
 from ...services.transitions import can_transition
 from ..forms import show_error
 from . import bp
@@ -90,7 +93,7 @@ def dashboard():
         "brand/dashboard.html", brand=brand, campaigns=rows,
         filled=_counts(ids, applications_service.HOLDING_SLOT),
         pending=_counts(ids, [ApplicationStatus.PENDING]),
-        funds={campaign.id: ledger.campaign_money(campaign) for campaign in rows},
+        funds=ledger.campaigns_money(rows),
     )
 
 
@@ -167,9 +170,11 @@ def budget_preview():
     """htmx partial: the budget and tag checks for what is typed so far (never an error page)."""
     args = request.args
     preview = campaign_form.preview(
-        payout_text=args.get("payout", "")[:64], currency=args.get("currency"), slots_text=args.get("slots", "")[:12],
+        payout_text=args.get("payout", "")[:64], currency=args.get("currency"),
+        slots_text=args.get("slots", "")[:12],
         hashtags_text=args.get("hashtags", "")[:2_000], mentions_text=args.get("mentions", "")[:2_000],
-        platforms=args.getlist("platforms"), disclosure_required=args.get("disclosure_required", "") not in ("", "false"),
+        platforms=args.getlist("platforms"),
+        disclosure_required=args.get("disclosure_required", "") not in ("", "false"),
         locale=_locale(), fee_basis_points=current_app.config["PLATFORM_FEE_BASIS_POINTS"],
     )
     return render_template("brand/_budget.html", preview=preview, oob=True)
@@ -227,9 +232,9 @@ def campaign_detail(campaign_id: int):
         "brand/campaign_detail.html", campaign=campaign, applicants=applicants, events=events, names=names,
         funds=ledger.campaign_money(campaign), taken=applications_service.slots_taken(campaign),
         actions=_next_actions(campaign), running=campaign.status in (S.OPEN, S.CLOSED),
-        tag_cap=campaign_form.exceeds_tag_cap(campaign.platforms, campaign.required_hashtags,
-                                              campaign.disclosure_required),
+        tag_cap=tag_cap_warning(campaign.platforms, campaign.required_hashtags, campaign.disclosure_required),
         disclosure_labels=DISCLOSURE_LABELS, cancel_form=ReasonForm(prefix="cancel"),
+        funding=pending_funding(campaign),
     )
 
 
@@ -277,21 +282,17 @@ def campaign_back_to_draft(campaign_id: int):
 
 @bp.route("/campaigns/<int:campaign_id>/fund-sandbox", methods=["POST"])
 def campaign_fund_sandbox(campaign_id: int):
-    """Development stand-in for Stripe Checkout: records the full budget as paid."""
+    """Sandbox shortcut past Checkout: records the full budget as paid, with no Stripe objects."""
     if not current_app.config.get("SANDBOX_PAYMENTS"):
         abort(404)
     campaign = _campaign_or_404(campaign_id)
-    funded = []
-
-    def fund() -> None:
-        funded.append(campaigns.record_funding(campaign, campaign.total_budget, f"sandbox:campaign:{campaign.id}",
-                                               actor=current_user))
 
     def done() -> str:
-        if not funded[0]:
-            return _("This campaign was already funded in the sandbox.")
         return _("Funded in the sandbox (no real money): %(total)s is held in escrow and the campaign is open "
                  "to creators.", total=campaign.total_budget.format(_locale()))
+
+    def fund() -> None:
+        sandbox_funding.fund_in_sandbox(campaign, actor=current_user)
 
     return _perform(campaign, fund, done)
 
@@ -341,7 +342,8 @@ def application_accept(application_id: int):
 @bp.route("/applications/<int:application_id>/reject", methods=["POST"])
 def application_reject(application_id: int):
     application = _application_or_404(application_id)
-    back = url_for("brand.campaign_detail", campaign_id=application.campaign_id, _anchor=f"application-{application.id}")
+    back = url_for("brand.campaign_detail", campaign_id=application.campaign_id,
+                   _anchor=f"application-{application.id}")
     reason, refused = _reason(ReasonForm(), back)
     if refused:
         return refused

@@ -1,8 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from flask import abort
-
 from marketplace.models import utcnow
 
 from ...factories import BrandFactory
@@ -12,28 +10,6 @@ from ...helpers import login
 @pytest.fixture(autouse=True)
 def _each_test_in_a_rolled_back_transaction(db_session):
     yield
-
-
-# Accepting or rejecting an application notifies the creator with a link to these pages of the
-# creator blueprint. Until that blueprint provides them, stand-ins (404, behind the creator gate)
-# let the links be built; once the real views exist this does nothing.
-CREATOR_LINKS = {
-    "creator.campaign_view": "/creator/campaigns/<int:campaign_id>",
-    "creator.applications": "/creator/applications",
-}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _creator_links(app):
-    from werkzeug.routing import Rule
-
-    def not_yet(**_values):
-        abort(404)
-
-    for endpoint, rule in CREATOR_LINKS.items():
-        if endpoint not in app.view_functions:
-            app.url_map.add(Rule(rule, endpoint=endpoint, methods=["GET"]))
-            app.view_functions[endpoint] = not_yet
 
 
 @pytest.fixture

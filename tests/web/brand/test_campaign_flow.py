@@ -1,7 +1,6 @@
 """A campaign's life on its dashboard: funding, applicants, decisions, closing and cancelling."""
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
@@ -92,9 +91,11 @@ def test_the_whole_life_of_a_campaign(brand_client, brand):
     assert "Campaign cancelled" in _flash(response)
     assert campaign.status == "cancelled"
     assert ledger.balance(ledger.reserved(campaign.id), "PLN") == Money(0, "PLN")
-    assert ledger.balance(ledger.escrow(campaign.id), "PLN") == total  # left for the refund hook
+    # the unspent budget (all of it, once the reservation is released) goes back to the brand
+    assert ledger.balance(ledger.escrow(campaign.id), "PLN") == Money(0, "PLN")
+    assert ledger.balance(ledger.STRIPE_CLEARING, "PLN") == Money(0, "PLN")
     kinds = db.session.scalars(select(LedgerTransaction.kind).where(LedgerTransaction.campaign_id == campaign.id))
-    assert sorted(kinds) == ["funding", "release", "reservation"]  # cancelling itself refunds nothing
+    assert sorted(kinds) == ["funding", "refund", "refund_scheduled", "release", "reservation"]
     statuses = {a.id: a.status for a in db.session.scalars(select(Application)
                                                            .where(Application.campaign_id == campaign.id))}
     assert statuses == {ania.id: "withdrawn", bartek.id: "rejected", late.id: "rejected"}

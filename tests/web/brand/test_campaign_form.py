@@ -164,7 +164,8 @@ def test_edit_shows_the_stored_draft_and_saves_changes(brand_client, brand):
 def test_edit_refusals_leave_the_draft_as_it_was(brand_client, brand):
     brand_client.post(NEW, data=campaign_form())
     [campaign] = _campaigns(brand)
-    response = brand_client.post(f"/brand/campaigns/{campaign.id}/edit", data=campaign_form(title="New", payout="1.001"))
+    response = brand_client.post(f"/brand/campaigns/{campaign.id}/edit",
+                                 data=campaign_form(title="New", payout="1.001"))
     assert response.status_code == 200 and "decimal places" in error(response, "payout")
     db.session.refresh(campaign)
     assert campaign.title == "Jesienna kawa"
