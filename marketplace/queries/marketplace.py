@@ -215,9 +215,9 @@ def marketplace_page(creator: Creator, filters: Filters, *, now: datetime, page:
 
 
 def _page_rows(creator: Creator, filters: Filters, *, now: datetime, page: int, per_page: int):
-    score = fit_score(creator)
+    score = fit_score(creator).label("score")  # ORDER BY the label: computed once per row
     return db.session.execute(
-        select(Campaign, score.label("score"), func.count().over().label("total"))
+        select(Campaign, score, func.count().over().label("total"))
         .where(*_filtered(creator, filters, now=now))
         .order_by(*_order(creator, filters, score))
         .limit(per_page).offset((page - 1) * per_page)

@@ -117,7 +117,8 @@ def withdraw(application: Application, *, actor: User) -> None:
     was_accepted = application.status == A.ACCEPTED
     if was_accepted:
         ledger.lock_campaign(application.campaign)
-    transition(application, A.WITHDRAWN, transitions=TRANSITIONS, actor=actor)
+    if not transition(application, A.WITHDRAWN, transitions=TRANSITIONS, actor=actor):
+        return  # already withdrawn: nothing moves, nobody is told twice
     if was_accepted:
         _release(application, actor=actor, kind="release")
     notify(application.campaign.brand.user, "application_withdrawn",

@@ -5,7 +5,7 @@ Everything outside this package imports from here only.
 
 from .command import check_caption_command
 from .hashtags import Entity, extract_hashtags, extract_mentions, extract_urls
-from .lexicon import LOCALES
+from .lexicon import LOCALES, disclosure_example
 from .report_text import render_report
 from .requirements import InvalidRequirement, validate_required_hashtag, validate_required_mention
 from .rules import PLATFORMS, CaptionReport, Reason, check_caption
@@ -20,6 +20,7 @@ __all__ = [
     "Reason",
     "check_caption",
     "check_caption_command",
+    "disclosure_example",
     "extract_hashtags",
     "extract_mentions",
     "extract_urls",

@@ -134,3 +134,9 @@ def _in_label_position(caption: str, start: int, end: int) -> bool:
         return True
     before, after = caption[:start].rstrip(), caption[end:].lstrip()
     return bool(before and after) and _CLOSER_OF.get(before[-1]) == after[0]
+
+
+def disclosure_example(locale: str) -> tuple[str, str]:
+    """A label and a hashtag that satisfy `locale`'s rule, e.g. ("Reklama:", "#reklama"), for help texts."""
+    lexicon = get_lexicon(locale)
+    return lexicon.example_label, lexicon.example_hashtag

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .errors import register_error_handlers
 from .security import register_security
@@ -9,7 +10,16 @@ from .session import register_login
 from .templating import register_templating
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: ids beyond a 32-bit key are a 404, never a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_web(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseId
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .brand import bp as brand_bp

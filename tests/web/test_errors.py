@@ -38,3 +38,10 @@ def test_unexpected_errors_show_a_friendly_500_without_details(crashing_app):
     page = response.get_data(as_text=True)
     assert "kaboom" not in page and "Traceback" not in page
     assert 'href="/"' in page
+
+
+def test_ids_beyond_the_database_range_are_404_everywhere(client):
+    from ..factories import BrandFactory
+
+    login(client, BrandFactory().user)
+    assert client.get("/brand/campaigns/99999999999999999999").status_code == 404

@@ -20,6 +20,7 @@ from ...services import applications, profiles
 from ...services.campaigns import minimum_payout
 from ...services.eligibility import creator_platforms, fit, ineligibility
 from ..forms import show_error
+from ...verification import disclosure_example
 from . import bp
 from .forms import PLATFORM_LABELS, ApplyForm, MarketplaceFilterForm, ProfileForm
 
@@ -27,8 +28,6 @@ from .forms import PLATFORM_LABELS, ApplyForm, MarketplaceFilterForm, ProfileFor
 VISIBLE = {CampaignStatus.OPEN.value, CampaignStatus.CLOSED.value, CampaignStatus.COMPLETED.value}
 WITHDRAWABLE = {ApplicationStatus.PENDING.value, ApplicationStatus.ACCEPTED.value}
 APPLICATIONS_PER_PAGE = 50
-# Ids are 32-bit integers in PostgreSQL; a larger number in a URL is a 404, not a database error.
-ID = "int(max=2147483647)"
 # The country whose advertising rules each verifier disclosure locale follows.
 DISCLOSURE_COUNTRIES = {"us": "US", "uk": "GB", "pl": "PL", "th": "TH", "ja": "JP", "es": "ES", "ar": "AE"}
 
@@ -126,18 +125,19 @@ def _render_campaign(campaign: Campaign, application: Application | None, form: 
         "creator/campaign_view.html", campaign=campaign, application=application, form=form,
         reasons=reasons, slots_left=slots_left, fit=fit(campaign, creator), locale=_locale(),
         can_apply=application is None and not reasons and slots_left > 0, fee_share=fee_share,
-        disclosure_country=disclosure_country, dos=_lines(campaign.dos), donts=_lines(campaign.donts),
+        disclosure_country=disclosure_country, disclosure_example=disclosure_example(campaign.disclosure_locale),
+        dos=_lines(campaign.dos), donts=_lines(campaign.donts),
         withdrawable=application is not None and application.status in WITHDRAWABLE,
         platform_labels=PLATFORM_LABELS)
 
 
-@bp.route(f"/campaigns/<{ID}:campaign_id>")
+@bp.route("/campaigns/<int:campaign_id>")
 def campaign_view(campaign_id: int):
     campaign, application = _campaign_or_404(campaign_id, _creator())
     return _render_campaign(campaign, application, ApplyForm())
 
 
-@bp.route(f"/campaigns/<{ID}:campaign_id>/apply", methods=["POST"])
+@bp.route("/campaigns/<int:campaign_id>/apply", methods=["POST"])
 def campaign_apply(campaign_id: int):
     creator = _creator()
     campaign, application = _campaign_or_404(campaign_id, creator)
@@ -170,7 +170,7 @@ def applications_list():  # not `applications`: that name is the services module
     return render_template("creator/applications.html", pagination=pagination, withdrawable=WITHDRAWABLE)
 
 
-@bp.route(f"/applications/<{ID}:application_id>/withdraw", methods=["POST"])
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
 def application_withdraw(application_id: int):
     application = db.session.scalar(
         select(Application).where(Application.id == application_id, Application.creator_id == _creator().id)
