@@ -33,6 +33,7 @@ def test_polish_creator_onboards_and_becomes_ready_by_webhook(sandbox):
     assert set(sandbox.deliver_all()) == {200}
     assert account.status == "ready"
     assert "ready to be paid" in sandbox.client.get("/creator/payouts").get_data(as_text=True)
+    assert "Ready to be paid" in sandbox.client.get("/creator/").get_data(as_text=True)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.entity == "payout_accounts",
                                                       AuditEvent.to_status == "ready"))
 
@@ -52,6 +53,7 @@ def test_thai_creator_is_told_plainly_why_payouts_are_not_available(sandbox):
     login(sandbox.client, creator.user)
     page = sandbox.client.get("/creator/payouts")
     assert "not available yet" in page.get_data(as_text=True)
+    assert "not available in your country yet" in sandbox.client.get("/creator/").get_data(as_text=True)
     response = sandbox.client.post("/creator/payouts/onboard", follow_redirects=True)
     assert "not available yet" in response.get_data(as_text=True)
     assert sandbox.fake.requests("/v2/core/accounts") == []

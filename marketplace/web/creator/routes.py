@@ -21,6 +21,7 @@ from ...services.campaigns import minimum_payout
 from ...services.eligibility import creator_platforms, fit, ineligibility
 from ..forms import show_error
 from ...verification import disclosure_example
+from ...payments import onboarding
 from . import bp
 from .forms import PLATFORM_LABELS, ApplyForm, MarketplaceFilterForm, ProfileForm
 
@@ -72,7 +73,8 @@ def dashboard():
     available = market.marketplace_page(creator, market.Filters(), now=utcnow(), per_page=3)
     return render_template("creator/dashboard.html", creator=creator, counts=counts, recent=recent,
                            statuses=list(ApplicationStatus), available=available, hints=_profile_hints(creator),
-                           profile_steps=3)
+                           profile_steps=3, payout_account=onboarding.account_for(creator),
+                           payouts_supported=onboarding.payouts_supported(creator.country))
 
 
 # Marketplace ---------------------------------------------------------------------------------
