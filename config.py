@@ -45,6 +45,7 @@ class Config:
     PREFERRED_URL_SCHEME = "http"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PUBLIC_URL = "http://127.0.0.1:5000"
+    PROXY_FIX_HOPS = 0  # reverse proxies in front of the app whose X-Forwarded-* headers we trust
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 3600 * 8
@@ -101,6 +102,7 @@ class Config:
         """Values taken from the environment, applied on top of the class defaults."""
         values: dict = {key: env(var, getattr(cls, key)) for key, var in cls.ENV_STRINGS.items()}
         values["MAIL_PORT"] = env_int("MAIL_PORT", cls.MAIL_PORT)
+        values["PROXY_FIX_HOPS"] = env_int("PROXY_FIX_HOPS", cls.PROXY_FIX_HOPS)
         values["MAIL_USE_TLS"] = env_bool("MAIL_USE_TLS", cls.MAIL_USE_TLS)
         values["PLATFORM_FEE_BASIS_POINTS"] = env_int(
             "PLATFORM_FEE_BASIS_POINTS", cls.PLATFORM_FEE_BASIS_POINTS
@@ -169,6 +171,10 @@ class ProductionConfig(Config):
         secret = settings.get("SECRET_KEY") or ""
         if secret and secret not in cls.DEV_VALUES and len(secret) < 32:
             problems.append("SECRET_KEY must be at least 32 characters")
+        if not settings.get("MAIL_SERVER"):
+            problems.append("MAIL_SERVER is not set (e-mail would only reach the outbox)")
+        if str(settings.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+            problems.append("REDIS_URL or RATELIMIT_STORAGE_URI is not set (rate limits must be shared by all workers)")
         if settings.get("STRIPE_API_BASE"):
             problems.append("STRIPE_API_BASE points at a fake Stripe; production talks to Stripe itself")
         if problems:

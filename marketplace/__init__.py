@@ -35,6 +35,11 @@ def create_app(config_object: str | type | None = None, **overrides: Any) -> Fla
     from .sqlite import configure_sqlite
 
     logging_setup.configure(app)
+    hops = app.config.get("PROXY_FIX_HOPS", 0)
+    if hops:  # the client's address (rate limits) and scheme come from our own proxies
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

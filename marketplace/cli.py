@@ -43,6 +43,15 @@ def seed_demo() -> None:
         click.echo(f"  {account.role:<8} {account.email:<36} password: {account.password}  ({state})")
 
 
+@group.command("run-due")
+def run_due() -> None:
+    """Retry what is due: unprocessed Stripe events, pending refunds, unsettled payments."""
+    from .jobs.due import run_due as sweep
+
+    counts = sweep()
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+
+
 def register_cli(app: Flask) -> None:
     from .verification.command import check_caption_command
 

@@ -13,3 +13,9 @@ def path_for(endpoint: str, **values) -> str:
 
 def absolute(path: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
+def external(endpoint: str, **values) -> str:
+    """An absolute link on PUBLIC_URL, never on the request's Host header (which a client
+    controls: a forged Host would otherwise end up in password-reset e-mails)."""
+    return absolute(path_for(endpoint, **values))

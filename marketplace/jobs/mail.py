@@ -20,7 +20,7 @@ def deliver_email(self, message_id: int) -> None:
         return
     try:
         deliver(message)
-    except (OSError, smtplib.SMTPException) as exc:
+    except (OSError, ValueError, smtplib.SMTPException) as exc:
         tx.commit()  # keep the recorded error and attempt count
         if self.app.conf.task_always_eager:
             log.error("e-mail %s not delivered: %s (retry from the admin outbox)", message_id, exc)

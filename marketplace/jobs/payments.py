@@ -9,8 +9,10 @@ from ..extensions import celery, db
 from ..models.payments import Refund
 from ..models.stripe_events import StripeEvent
 from ..models.types import utcnow
-from ..payments import funding, onboarding, refunds
+from ..payments import refunds
+from ..errors import DomainError
 from ..payments.errors import PaymentError, TemporaryPaymentError
+from ..payments.sync import sync_funding, sync_payout_account
 from ..payments.webhooks import kind
 
 log = logging.getLogger(__name__)
@@ -26,11 +28,12 @@ def process_stripe_event(self, row_id: int) -> None:
     tx.commit()
     try:
         handled = _dispatch(kind(event_type), account=account, object_id=object_id, data=data)
-    except PaymentError as error:
+    except DomainError as error:  # Stripe trouble, or a state we cannot apply: kept for `run-due`
+        tx.rollback()
         row = db.session.get(StripeEvent, row_id)
         row.error = f"{type(error).__name__}: {error.message}"
         tx.commit()
-        if not self.app.conf.task_always_eager and error.temporary:
+        if not self.app.conf.task_always_eager and getattr(error, "temporary", False):
             raise self.retry(exc=error, countdown=30 * 2 ** self.request.retries)
         log.error("stripe event %s (%s) not processed: %s", row.event_id, event_type, error.message)
         return
@@ -64,34 +67,6 @@ def _refund_id_from_charge(data: dict) -> str | None:
     return None
 
 
-def sync_funding(session_id: str) -> None:
-    """Bring a Funding in line with its Checkout Session (webhooks and the return page use it)."""
-    row = funding.by_session(session_id)
-    if row is None:
-        tx.commit()
-        log.info("checkout session %s is not one of ours", session_id)
-        return
-    funding_id = row.id
-    tx.commit()
-    state = funding.fetch_state(session_id)
-    row = db.session.get(funding.Funding, funding_id)
-    funding.apply_state(row, state)
-    tx.commit()
-
-
-def sync_payout_account(stripe_account_id: str) -> None:
-    row = db.session.scalar(onboarding.select(onboarding.PayoutAccount)
-                            .where(onboarding.PayoutAccount.stripe_account_id == stripe_account_id))
-    if row is None:
-        tx.commit()
-        return
-    row_id = row.id
-    tx.commit()
-    state = onboarding.fetch_state(stripe_account_id)
-    onboarding.apply_state(db.session.get(onboarding.PayoutAccount, row_id), state)
-    tx.commit()
-
-
 @celery.task(bind=True, max_retries=8)
 def execute_refund(self, refund_id: int) -> None:
     refund = db.session.get(Refund, refund_id)
@@ -106,12 +81,11 @@ def execute_refund(self, refund_id: int) -> None:
     try:
         stripe_refund_id, status = refunds.at_stripe(plan)
     except TemporaryPaymentError as error:
-        refund = db.session.get(Refund, refund_id)
-        refund.failure_reason = error.message
+        refunds.record_temporary_failure(db.session.get(Refund, refund_id), error)
         tx.commit()
         if not self.app.conf.task_always_eager:
             raise self.retry(exc=error, countdown=60 * 2 ** self.request.retries)
-        return
+        return  # in-process jobs: `flask marketplace run-due` tries again
     except PaymentError as error:
         refunds.record_failure(db.session.get(Refund, refund_id), error)
         tx.commit()

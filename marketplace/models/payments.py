@@ -29,12 +29,14 @@ class Funding(db.Model):
     __table_args__ = (
         CheckConstraint(enum_check("status", list(FundingStatus)), name="status"),
         CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("fee_minor >= 0 AND fee_minor <= amount_minor", name="fee_within_amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="RESTRICT"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=FundingStatus.CREATED.value)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+    fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)  # the platform-fee part, fixed at creation
     currency: Mapped[str] = mapped_column(String(3))
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -50,6 +52,10 @@ class Funding(db.Model):
     @property
     def amount(self) -> Money:
         return Money(self.amount_minor, self.currency)
+
+    @property
+    def fee(self) -> Money:
+        return Money(self.fee_minor, self.currency)
 
 
 class PayoutAccountStatus(StrEnum):
@@ -83,7 +89,7 @@ class RefundStatus(StrEnum):
 
 
 class Refund(db.Model):
-    """Unspent budget returned to the brand (on cancel or close)."""
+    """Money returned to the brand: unspent budget on cancel, or a payment that matched no budget."""
 
     __tablename__ = "refunds"
     __table_args__ = (

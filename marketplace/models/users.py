@@ -1,6 +1,7 @@
 """Accounts: one row per person who signs in, whatever their role."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -47,6 +48,15 @@ class User(UserMixin, db.Model):
 
     brand: Mapped[Brand | None] = relationship(back_populates="user", uselist=False)
     creator: Mapped[Creator | None] = relationship(back_populates="user", uselist=False)
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: changes with the password, so a password change or reset
+        signs out every other session and remember-me cookie."""
+        return f"{self.id}:{self.session_fingerprint}"
+
+    @property
+    def session_fingerprint(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     @property
     def is_active(self) -> bool:  # Flask-Login: suspended accounts cannot sign in

@@ -34,11 +34,11 @@ def lines(brand: Brand) -> list[BillingLine]:
         select(Refund, Campaign).join(Campaign).where(Campaign.brand_id == brand.id)).all()
     result = [
         BillingLine(f.status_changed_at or f.created_at, c, "payment", f.amount,
-                    Money(c.fee_per_post_minor * c.slots, c.currency) if f.status == FundingStatus.PAID
-                    else Money.zero(c.currency), f.status, f.payment_intent_id or f.checkout_session_id)
+                    f.fee if f.status == FundingStatus.PAID else Money.zero(f.currency), f.status,
+                    f.payment_intent_id or f.checkout_session_id)
         for f, c in fundings
     ] + [
-        BillingLine(r.status_changed_at or r.created_at, c, "refund", -r.amount, Money.zero(c.currency),
+        BillingLine(r.status_changed_at or r.created_at, c, "refund", -r.amount, Money.zero(r.currency),
                     r.status, r.stripe_refund_id)
         for r, c in refunds
     ]

@@ -16,9 +16,18 @@ class PaymentError(DomainError):
 
 
 class TemporaryPaymentError(PaymentError):
-    """Network trouble, rate limits, Stripe outages: retry later with the same idempotency key."""
+    """Network trouble, rate limits, Stripe outages: retry later.
+
+    `key_burned`: Stripe answered with an error and keeps that answer under the idempotency key
+    (it replays it for ~24 h), so the retry must be a new attempt with a new key. Without an
+    answer (connection trouble, rate limit) the same key is retried.
+    """
 
     temporary = True
+
+    def __init__(self, message: str, *, key_burned: bool = False, **kwargs):
+        super().__init__(message, **kwargs)
+        self.key_burned = key_burned
 
 
 class PermanentPaymentError(PaymentError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -19,6 +20,7 @@ from ..errors import NotAllowed, PermissionDenied
 from ..extensions import db
 from ..models import Campaign, CampaignStatus, User
 from ..models.payments import Funding, FundingStatus
+from ..money import Money
 from ..services import campaigns, ledger
 from ..services.transitions import table, transition
 from .gateway import call, client
@@ -42,15 +44,20 @@ def prepare_funding(campaign: Campaign, *, actor: User) -> Funding:
         raise PermissionDenied(_l("Only the brand that owns this campaign can fund it."))
     if campaign.status != CampaignStatus.AWAITING_FUNDING:
         raise NotAllowed(None, _l("Submit the campaign for funding first."))
+    if db.session.scalar(select(Funding.id).where(Funding.campaign_id == campaign.id,
+                                                 Funding.status == F.PROCESSING)) is not None:
+        raise NotAllowed(None, _l("A bank payment for this campaign is still processing; the campaign opens "
+                                  "as soon as it clears."))
     current = db.session.scalar(select(Funding).where(
-        Funding.campaign_id == campaign.id, Funding.status.in_([F.CREATED, F.PROCESSING]),
+        Funding.campaign_id == campaign.id, Funding.status == F.CREATED,
         Funding.amount_minor == campaign.total_budget.minor, Funding.currency == campaign.currency))
     if current is not None:
         return current
     attempt = db.session.scalar(select(func.count()).select_from(Funding)
                                 .where(Funding.campaign_id == campaign.id)) + 1
     funding = Funding(campaign_id=campaign.id, amount_minor=campaign.total_budget.minor,
-                      currency=campaign.currency, idempotency_key=f"funding-{campaign.id}-{attempt}")
+                      fee_minor=campaign.fee_per_post_minor * campaign.slots, currency=campaign.currency,
+                      idempotency_key=f"funding-{campaign.id}-{attempt}")
     db.session.add(funding)
     db.session.flush()
     return funding
@@ -68,12 +75,12 @@ class CheckoutPlan:
 
 def checkout_plan(funding: Funding, *, success_url: str, cancel_url: str, email: str, locale: str) -> CheckoutPlan:
     campaign = funding.campaign
-    currency = campaign.currency.lower()
-    line_items = [{"price_data": {"currency": currency, "unit_amount": campaign.payout_minor,
+    payout, fee = campaign.payout.to_stripe(), campaign.fee_per_post.to_stripe()  # Stripe's own units
+    line_items = [{"price_data": {"currency": payout["currency"], "unit_amount": payout["amount"],
                                   "product_data": {"name": f"Creator payout — {campaign.title}"[:250]}},
                    "quantity": campaign.slots}]
-    if campaign.fee_per_post_minor:
-        line_items.append({"price_data": {"currency": currency, "unit_amount": campaign.fee_per_post_minor,
+    if fee["amount"]:
+        line_items.append({"price_data": {"currency": fee["currency"], "unit_amount": fee["amount"],
                                           "product_data": {"name": "Hashmark platform fee"}},
                            "quantity": campaign.slots})
     metadata = {"campaign_id": str(campaign.id), "funding_id": str(funding.id)}
@@ -88,8 +95,7 @@ def checkout_plan(funding: Funding, *, success_url: str, cancel_url: str, email:
         "metadata": metadata,
         "payment_intent_data": {"transfer_group": transfer_group(campaign), "metadata": metadata},
     }
-    reusable = funding.checkout_url if funding.status == F.CREATED else None
-    return CheckoutPlan(funding.id, funding.idempotency_key, params, reusable)
+    return CheckoutPlan(funding.id, funding.idempotency_key, params, funding.checkout_url)
 
 
 def create_checkout(plan: CheckoutPlan) -> tuple[str, str]:
@@ -102,6 +108,8 @@ def create_checkout(plan: CheckoutPlan) -> tuple[str, str]:
 
 
 def record_checkout(funding: Funding, session_id: str, url: str) -> None:
+    if funding.checkout_session_id not in (None, session_id):
+        raise NotAllowed(None, _l("This payment already has a checkout; reload the page."))
     funding.checkout_session_id = session_id
     funding.checkout_url = url
 
@@ -128,7 +136,8 @@ def fetch_state(session_id: str) -> dict:
     with call("checkout.sessions.retrieve"):
         session = client().v1.checkout.sessions.retrieve(session_id)
     state = {"status": session.status, "payment_status": session.payment_status,
-             "payment_intent": session.payment_intent, "pi_status": None, "charge": None, "failure": None}
+             "payment_intent": session.payment_intent, "pi_status": None, "charge": None, "failure": None,
+             "paid": Money.from_stripe(session.amount_total or 0, session.currency or "usd")}
     if session.payment_intent:
         with call("payment_intents.retrieve"):
             intent = client().v1.payment_intents.retrieve(session.payment_intent,
@@ -149,7 +158,7 @@ def apply_state(funding: Funding, state: dict) -> None:
         funding.payment_intent_id = state["payment_intent"]
         funding.charge_id = state["charge"]
         transition(funding, F.PAID, transitions=TRANSITIONS, actor=None)
-        _credit(funding)
+        _credit(funding, state["paid"])
     elif state["status"] == "expired":
         transition(funding, F.EXPIRED, transitions=TRANSITIONS, actor=None)
     elif state["status"] == "complete" and state["pi_status"] == "requires_payment_method":
@@ -160,29 +169,42 @@ def apply_state(funding: Funding, state: dict) -> None:
         transition(funding, F.PROCESSING, transitions=TRANSITIONS, actor=None)
 
 
-def _credit(funding: Funding) -> None:
-    """Paid: open the campaign; a second payment for an already funded campaign is held for refund."""
+def _credit(funding: Funding, paid: Money) -> None:
+    """Paid: open the campaign. A payment that does not match the budget (a stale checkout, a
+    second payment) is booked and refunded in full instead."""
     campaign = funding.campaign
     reference = funding.checkout_session_id
-    if campaign.status == CampaignStatus.AWAITING_FUNDING and funding.amount == campaign.total_budget:
+    if (campaign.status == CampaignStatus.AWAITING_FUNDING and paid == funding.amount
+            and funding.amount == campaign.total_budget):
         campaigns.record_funding(campaign, funding.amount, reference)
         return
-    log.warning("funding %s paid for campaign %s in status %s: holding it for refund",
-                funding.id, campaign.id, campaign.status)
-    ledger.move("funding", funding.amount, source=ledger.STRIPE_CLEARING, destination=ledger.escrow(campaign.id),
-                reference=f"funding:{reference}", campaign=campaign, memo="duplicate payment, to refund")
+    log.warning("funding %s paid %s for campaign %s in status %s: holding it for refund",
+                funding.id, paid, campaign.id, campaign.status)
+    ledger.move("funding", paid, source=ledger.STRIPE_CLEARING, destination=ledger.escrow(campaign.id),
+                reference=f"funding:{reference}", campaign=campaign, memo="unexpected payment, to refund")
     from .refunds import schedule_refund
 
-    schedule_refund(campaign, funding=funding, amount=funding.amount)
+    schedule_refund(campaign, funding=funding, amount=paid)
 
 
 def fund_in_sandbox(campaign: Campaign, *, actor: User) -> Funding:
-    """Sandbox shortcut (demo data and the "Fund in sandbox" button): a paid funding with no
-    Stripe objects behind it. Its refunds settle in the ledger alone (see refunds.py)."""
-    if campaign.status == CampaignStatus.OPEN:
-        raise NotAllowed(None, _l("This campaign is already funded."))
-    funding = prepare_funding(campaign, actor=actor)
-    funding.checkout_session_id = f"sandbox_{funding.idempotency_key}"
+    """Sandbox shortcut (demo data and the "Fund in sandbox" button): a paid funding of its own,
+    with no Stripe objects behind it. Its refunds settle in the ledger alone (see refunds.py)."""
+    if not current_app.config.get("SANDBOX_PAYMENTS"):
+        raise PermissionDenied(_l("Sandbox funding is switched off here."))
+    if actor.brand is None or actor.brand.id != campaign.brand_id:
+        raise PermissionDenied(_l("Only the brand that owns this campaign can fund it."))
+    if campaign.status != CampaignStatus.AWAITING_FUNDING:
+        raise NotAllowed(None, _l("This campaign is already funded.") if campaign.status == CampaignStatus.OPEN
+                         else _l("Submit the campaign for funding first."))
+    attempt = db.session.scalar(select(func.count()).select_from(Funding)
+                                .where(Funding.campaign_id == campaign.id)) + 1
+    key = f"sandbox-funding-{campaign.id}-{attempt}"
+    funding = Funding(campaign_id=campaign.id, amount_minor=campaign.total_budget.minor, currency=campaign.currency,
+                      fee_minor=campaign.fee_per_post_minor * campaign.slots, idempotency_key=key,
+                      checkout_session_id=f"sandbox_{key}")
+    db.session.add(funding)
+    db.session.flush()
     transition(funding, F.PAID, transitions=TRANSITIONS, actor=actor, reason="sandbox")
     campaigns.record_funding(campaign, funding.amount, funding.checkout_session_id, actor=actor)
     return funding

@@ -51,6 +51,8 @@ def call(operation: str, *, idempotency_key: str | None = None) -> Iterator[None
         log.warning("stripe %s failed temporarily (key=%s, request=%s): %s", operation, idempotency_key,
                     getattr(error, "request_id", None), type(error).__name__)
         raise TemporaryPaymentError("Stripe could not be reached or had a problem; try again in a minute.",
+                                    key_burned=isinstance(error, stripe.APIError) and not isinstance(
+                                        error, stripe.APIConnectionError),
                                     code=_code(error), request_id=getattr(error, "request_id", None)) from error
     except stripe.StripeError as error:
         log.warning("stripe %s refused (key=%s, request=%s, code=%s)", operation, idempotency_key,
@@ -81,7 +83,3 @@ def construct_event(payload: bytes, signature: str | None, secret: str) -> dict[
     except (UnicodeDecodeError, ValueError) as error:
         raise ValueError(f"malformed payload: {error}") from None
     return event.to_dict()
-
-
-def as_dict(obj: Any) -> dict[str, Any]:
-    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)

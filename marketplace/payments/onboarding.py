@@ -7,6 +7,8 @@ Payout account status transitions (always derived from the account at Stripe):
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 P = PayoutAccountStatus
 TRANSITIONS = table(
     onboarding={P.READY, P.RESTRICTED},
-    ready={P.RESTRICTED},
+    ready={P.RESTRICTED, P.ONBOARDING},
     restricted={P.READY, P.ONBOARDING},
 )
 
@@ -69,8 +71,10 @@ def plan_account(creator: Creator, *, email: str, locale: str) -> AccountPlan:
         "metadata": {"creator_id": str(creator.id)},
         "include": ["configuration.recipient"],
     }
+    # the key follows the parameters: a repeat replays the same account, a changed request is new
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
     return AccountPlan(creator.id, existing.stripe_account_id if existing else None,
-                       f"connect-account-creator-{creator.id}", params)
+                       f"connect-account-creator-{creator.id}-{digest}", params)
 
 
 def create_account(plan: AccountPlan) -> str:
@@ -127,8 +131,9 @@ def fetch_state(account_id: str) -> AccountState:
 
 
 def apply_state(account: PayoutAccount, state: AccountState) -> None:
-    target = {"active": P.READY, "restricted": P.RESTRICTED if account.status == P.READY else P.ONBOARDING}.get(
-        state.transfers or "", P.ONBOARDING)
+    # active: transfers flow; restricted: Stripe needs more; anything else (pending, not yet
+    # requested): the creator has onboarding to finish
+    target = {"active": P.READY, "restricted": P.RESTRICTED}.get(state.transfers or "", P.ONBOARDING)
     account.requirements_due = "\n".join(state.requirements) or None
     if target != account.status:
         transition(account, target, transitions=TRANSITIONS, actor=None, data={"transfers": state.transfers})

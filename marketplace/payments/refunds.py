@@ -21,7 +21,7 @@ from ..models.payments import Funding, FundingStatus, Refund, RefundStatus
 from ..money import Money
 from ..services import ledger
 from ..services.transitions import table, transition
-from .errors import PaymentError
+from .errors import PaymentError, TemporaryPaymentError
 from .gateway import call, client
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def refund_unspent(campaign: Campaign, *, actor: User | None = None) -> list[Ref
 class RefundPlan:
     refund_id: int
     payment_intent: str
-    amount_minor: int
+    amount_minor: int  # in Stripe's units for the currency
     idempotency_key: str
     stripe_refund_id: str | None
 
@@ -90,8 +90,8 @@ class RefundPlan:
 def plan(refund: Refund) -> RefundPlan | None:
     if refund.status != R.PENDING:
         return None
-    return RefundPlan(refund.id, refund.funding.payment_intent_id, refund.amount_minor, refund.idempotency_key,
-                      refund.stripe_refund_id)
+    return RefundPlan(refund.id, refund.funding.payment_intent_id, refund.amount.to_stripe()["amount"],
+                      refund.idempotency_key, refund.stripe_refund_id)
 
 
 def settle_without_stripe(refund: Refund) -> None:
@@ -140,6 +140,19 @@ def record_failure(refund: Refund, error: PaymentError) -> None:
         ledger.move("refund_failed", refund.amount, source=pending_account(refund.campaign_id),
                     destination=ledger.escrow(refund.campaign_id),
                     reference=f"refund_failed:{refund.id}:{refund.attempt}", campaign=refund.campaign)
+
+
+MAX_ATTEMPTS = 6
+
+
+def record_temporary_failure(refund: Refund, error: TemporaryPaymentError) -> None:
+    """Keep the refund pending for another try; a burned key means the next try is a new attempt.
+    After MAX_ATTEMPTS it fails for good (the money goes back to escrow) and an admin decides."""
+    refund.failure_reason = error.message
+    if refund.attempt >= MAX_ATTEMPTS:
+        record_failure(refund, error)
+    elif error.key_burned:
+        refund.attempt += 1
 
 
 def retry(refund: Refund, *, actor: User) -> None:

@@ -6,7 +6,6 @@ User status transitions:
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Callable, Iterable
 
 from flask import current_app
@@ -137,7 +136,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _fingerprint(user: User) -> str:
     """Changes whenever the password does, so a reset link works once."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    return user.session_fingerprint
 
 
 def make_reset_token(user: User) -> str:
@@ -177,7 +176,13 @@ def reset_password(token: str, new_password: str) -> User:
 
 # Status ------------------------------------------------------------------------------------
 
+def _admin_only(actor: User) -> None:
+    if actor.role != Role.ADMIN:
+        raise PermissionDenied(_l("Only admins change the status of accounts."))
+
+
 def suspend_user(user: User, *, actor: User, reason: str) -> None:
+    _admin_only(actor)
     if user.id == actor.id:
         raise PermissionDenied(_l("You cannot suspend your own account."))
     if not reason.strip():
@@ -186,4 +191,5 @@ def suspend_user(user: User, *, actor: User, reason: str) -> None:
 
 
 def reinstate_user(user: User, *, actor: User, reason: str | None = None) -> None:
+    _admin_only(actor)
     transition(user, UserStatus.ACTIVE, transitions=TRANSITIONS, actor=actor, reason=reason)

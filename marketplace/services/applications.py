@@ -77,9 +77,10 @@ def apply(campaign: Campaign, creator: Creator, *, pitch: str, actor: User) -> A
 def accept(application: Application, *, actor: User) -> None:
     _brand_owns(application, actor)
     campaign = application.campaign
+    ledger.lock_campaign(campaign)
+    db.session.refresh(campaign, ["status"])  # read under the lock: a cancel may have just committed
     if campaign.status not in (CampaignStatus.OPEN, CampaignStatus.CLOSED):
         raise NotAllowed(None, _l("Applications can be accepted only while the campaign runs."))
-    ledger.lock_campaign(campaign)
     if slots_taken(campaign) >= campaign.slots:
         raise NotAllowed(None, _l("Every slot is already filled."))
     cost = campaign.cost_per_post

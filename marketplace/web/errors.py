@@ -17,7 +17,7 @@ PAGES = {400, 403, 404, 429}
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        return render_template("errors/400.html"), 400
+        return render_template("errors/400.html", csrf_failed=True), 400
 
     @app.errorhandler(PermissionDenied)
     def _denied(error: PermissionDenied):

@@ -32,3 +32,11 @@ def show_error(form: FlaskForm, error: NotAllowed) -> None:
 def posted(form: FlaskForm, name: str) -> bool:
     """For pages with several forms: was *this* one submitted (hidden `form=<name>`) and valid?"""
     return request.method == "POST" and request.form.get("form") == name and form.validate()
+
+
+MAX_PAGE = 10_000
+
+
+def page_arg() -> int:
+    """`?page=` as a page number: junk is page 1, absurd numbers are capped (never a DB overflow)."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -32,7 +32,19 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
 def register_security(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_bytes():
+        """No text field ever needs a NUL byte, and PostgreSQL refuses them: answer 400 up front."""
+        if "\x00" in request.path or _has_nul(request.args.values()) or (
+                request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+                and _has_nul(request.form.values())):
+            abort(400)
+
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers

@@ -15,9 +15,12 @@ def register_login(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
+    def _load_user(session_id: str) -> User | None:
+        raw_id, _, fingerprint = session_id.partition(":")
         try:
-            user = db.session.get(User, int(user_id))
+            user = db.session.get(User, int(raw_id))
         except ValueError:
             return None
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active or fingerprint != user.session_fingerprint:
+            return None
+        return user

@@ -56,7 +56,7 @@ def test_pressing_fund_twice_reuses_the_same_checkout(sandbox):
     first, url_one = _start_checkout(sandbox, campaign)
     response = sandbox.client.post(f"/brand/campaigns/{campaign.id}/fund")
     assert response.headers["Location"] == url_one
-    assert len(sandbox.fake.requests("/v1/checkout/sessions")) == 1
+    assert [r["method"] for r in sandbox.fake.requests("/v1/checkout/sessions")].count("POST") == 1
     assert db.session.scalar(select(db.func.count()).select_from(Funding)) == 1
 
 
@@ -129,5 +129,49 @@ def test_stripe_down_shows_a_message_and_keeps_the_intent(sandbox):
     sandbox.client.post(f"/brand/campaigns/{campaign.id}/fund")
     funding = db.session.scalar(select(Funding).where(Funding.campaign_id == campaign.id, Funding.status == "created"))
     assert funding.idempotency_key != failed.idempotency_key and funding.checkout_session_id
-    keys = [r["idempotency_key"] for r in sandbox.fake.requests("/v1/checkout/sessions")]
+    keys = [r["idempotency_key"] for r in sandbox.fake.requests("/v1/checkout/sessions") if r["method"] == "POST"]
     assert keys == [failed.idempotency_key, funding.idempotency_key]
+
+
+def test_no_second_checkout_while_a_bank_payment_is_processing(sandbox):
+    campaign = _awaiting()
+    funding, _ = _start_checkout(sandbox, campaign)
+    sandbox.fake.pay_checkout_session(funding.checkout_session_id, async_=True)
+    sandbox.deliver_all()
+    page = sandbox.client.get(f"/brand/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "by card" not in page and "processing the payment" in page
+    response = sandbox.client.post(f"/brand/campaigns/{campaign.id}/fund", follow_redirects=True)
+    assert "still processing" in response.get_data(as_text=True)
+    assert [r["method"] for r in sandbox.fake.requests("/v1/checkout/sessions")].count("POST") == 1
+    sandbox.fake.succeed_async_payment(funding.checkout_session_id)
+    sandbox.deliver_all()
+    assert campaign.status == "open"
+
+
+def test_zero_decimal_and_isk_amounts_go_to_stripe_in_its_units(sandbox):
+    campaign = _awaiting(currency="ISK", payout_minor=5_000)
+    campaign.fee_per_post_minor = 750
+    funding, _ = _start_checkout(sandbox, campaign)
+    session = sandbox.fake.get(funding.checkout_session_id)
+    assert session["amount_total"] == campaign.total_budget.minor * 100  # Stripe counts ISK in hundredths
+    sandbox.fake.pay_checkout_session(funding.checkout_session_id)
+    sandbox.deliver_all()
+    assert campaign.status == "open"
+    assert ledger.balance(ledger.escrow(campaign.id), "ISK") == campaign.total_budget
+
+
+def test_a_payment_that_does_not_match_the_budget_is_refunded_not_credited(sandbox):
+    campaign = _awaiting(slots=2)
+    funding, _ = _start_checkout(sandbox, campaign)
+    campaign.status = "draft"  # the brand went back to draft and changed the terms…
+    campaign.slots = 3
+    campaign.status = "awaiting_funding"
+    sandbox.fake.pay_checkout_session(funding.checkout_session_id)  # …then paid the stale checkout
+    sandbox.deliver_all()
+    assert campaign.status == "awaiting_funding"
+    from marketplace.models import Refund
+
+    refund = db.session.scalar(select(Refund).where(Refund.funding_id == funding.id))
+    assert refund.status == "succeeded" and refund.amount == funding.amount
+    assert ledger.balance(ledger.escrow(campaign.id), "PLN") == Money(0, "PLN")
+    assert ledger.imbalances() == []

@@ -22,11 +22,11 @@ def test_polish_creator_onboards_and_becomes_ready_by_webhook(sandbox):
     assert account.status == "onboarding" and account.country == "PL"
     assert urlsplit(response.headers["Location"]).path == f"/connect/onboarding/{account.stripe_account_id}"
     made = sandbox.fake.requests("/v2/core/accounts")
-    assert made[0]["idempotency_key"] == f"connect-account-creator-{creator.id}"
+    assert made[0]["idempotency_key"].startswith(f"connect-account-creator-{creator.id}-")
 
     # coming back from Stripe is not "done": the account is read, and it is not ready yet
     sandbox.client.get("/creator/payouts/return")
-    assert account.status == "onboarding"
+    assert account.status == "restricted"  # Stripe still needs details
     assert "Stripe still needs some details" in sandbox.client.get("/creator/payouts").get_data(as_text=True)
 
     sandbox.fake.complete_onboarding(account.stripe_account_id)
@@ -63,3 +63,11 @@ def test_supported_countries_are_configuration(sandbox, app, monkeypatch):
     monkeypatch.setitem(app.config, "STRIPE_CONNECT_COUNTRIES", frozenset({"PL", "TH"}))
     creator = CreatorFactory(country="TH")
     assert _onboard(sandbox, creator).status_code == 303
+
+
+def test_the_refresh_link_never_creates_an_account(sandbox):
+    creator = CreatorFactory(country="PL")
+    login(sandbox.client, creator.user)
+    response = sandbox.client.get("/creator/payouts/refresh")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/creator/payouts")
+    assert sandbox.fake.requests("/v2/core/accounts") == []

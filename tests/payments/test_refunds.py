@@ -63,3 +63,20 @@ def test_a_refund_refused_by_stripe_goes_back_to_escrow_and_can_be_retried(sandb
     assert keys == [f"refund-{refund.id}-1", f"refund-{refund.id}-2"]
     assert ledger.balance(ledger.escrow(campaign.id), "PLN") == Money(0, "PLN")
     assert ledger.imbalances() == []
+
+
+def test_a_stripe_500_is_retried_by_run_due_with_a_new_key(sandbox, app):
+    from marketplace import db as tx
+
+    campaign, _funding = _funded(sandbox)
+    sandbox.fake.inject_error("/v1/refunds", status=500, type="api_error", times=1)
+    campaigns.cancel_campaign(campaign, actor=campaign.brand.user)
+    tx.commit()
+    refund = db.session.scalar(select(Refund).where(Refund.campaign_id == campaign.id))
+    assert refund.status == "pending" and refund.attempt == 2  # Stripe keeps the 500 under key 1
+    result = app.test_cli_runner().invoke(args=["marketplace", "run-due"])
+    assert result.exit_code == 0 and "refunds: 1" in result.output
+    assert refund.status == "succeeded"
+    keys = [r["idempotency_key"] for r in sandbox.fake.requests("/v1/refunds")]
+    assert keys == [f"refund-{refund.id}-1", f"refund-{refund.id}-2"]
+    assert ledger.imbalances() == []

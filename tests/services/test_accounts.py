@@ -73,6 +73,12 @@ def test_suspend_and_reinstate_follow_the_user_state_machine():
     assert user.status == "active"
 
 
+def test_only_admins_change_account_status():
+    user = CreatorFactory().user
+    with pytest.raises(PermissionDenied):
+        accounts.suspend_user(user, actor=BrandFactory().user, reason="spam")
+
+
 def test_admin_cannot_suspend_self():
     admin = AdminFactory()
     with pytest.raises(PermissionDenied):

@@ -8,12 +8,26 @@ GOOD = {
     "DATABASE_URL": "postgresql+psycopg://hashmark@db.internal/hashmark",
     "STRIPE_SECRET_KEY": "sk_live_realistic_key",
     "STRIPE_WEBHOOK_SECRET": "whsec_realistic",
+    "MAIL_SERVER": "smtp.example.com",
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_shared_limiter():
+    """Extensions are process-wide objects: an app made here must not leave its (unreachable)
+    Redis rate-limit storage behind for the other tests."""
+    from marketplace.extensions import limiter
+
+    saved = dict(limiter.__dict__)
+    yield
+    limiter.__dict__.clear()
+    limiter.__dict__.update(saved)
 
 
 @pytest.fixture
 def production_env(monkeypatch):
-    for name in (*GOOD, "STRIPE_API_BASE"):
+    for name in (*GOOD, "STRIPE_API_BASE", "RATELIMIT_STORAGE_URI", "PROXY_FIX_HOPS"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -22,7 +36,8 @@ def test_production_refuses_to_start_without_secrets_and_names_them(production_e
     with pytest.raises(RuntimeError) as caught:
         create_app("production")
     message = str(caught.value)
-    for name in ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "MAIL_SERVER",
+                 "REDIS_URL or RATELIMIT_STORAGE_URI"):
         assert f"{name} is not set" in message
 
 
@@ -75,3 +90,21 @@ def test_broker_url_switches_celery_to_a_real_broker(monkeypatch):
 def test_unknown_environment_is_refused():
     with pytest.raises(RuntimeError, match="Unknown HASHMARK_ENV"):
         create_app("staging")
+
+
+def test_proxy_fix_trusts_only_the_configured_proxies(production_env):
+    for key, good in GOOD.items():
+        production_env.setenv(key, good)
+    production_env.setenv("PROXY_FIX_HOPS", "1")
+    app = create_app("production")
+    seen = {}
+
+    @app.route("/whoami")
+    def whoami():
+        from flask import request
+
+        seen["addr"], seen["scheme"] = request.remote_addr, request.scheme
+        return ""
+
+    app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
+    assert seen == {"addr": "203.0.113.9", "scheme": "https"}

@@ -63,3 +63,16 @@ def test_admin_dashboard_shows_activity(client):
     client.post(f"/admin/users/{creator.id}/suspend", data={"reason": "Spam"})
     page = client.get("/admin/").get_data(as_text=True)
     assert "Spam" in page and "suspended" in page
+
+
+def test_admins_never_see_reset_tokens_in_the_outbox(client):
+    from marketplace.models import OutboxEmail
+
+    creator = CreatorFactory().user
+    client.post("/password/forgot", data={"email": creator.email})
+    message = db.session.scalar(select(OutboxEmail))
+    assert "/password/reset/" in message.body_text
+    login(client, AdminFactory())
+    page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+    token = message.body_text.split("/password/reset/")[1].split()[0]
+    assert token not in page and "/password/reset/[hidden]" in page

@@ -91,3 +91,23 @@ def test_language_choice_is_saved_on_the_account(client):
     assert user.locale == "th"
     page = client.get("/account").get_data(as_text=True)
     assert 'lang="th"' in page
+
+
+def test_reset_link_uses_the_configured_address_not_the_request_host(client):
+    user = CreatorFactory().user
+    client.post("/password/forgot", data={"email": user.email}, headers={"Host": "attacker.example"})
+    message = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to_address == user.email))
+    assert "attacker.example" not in message.body_text
+    assert "http://hashmark.test/password/reset/" in message.body_text
+
+
+def test_changing_the_password_signs_out_other_sessions(app, client):
+    user = BrandFactory().user
+    other_device = app.test_client()
+    login(other_device, user)
+    login(client, user)
+    assert other_device.get("/brand/").status_code == 200
+    client.post("/account", data={"form": "password", "pw-current_password": "correct horse battery",
+                                  "pw-new_password": "another long password", "pw-confirm": "another long password"})
+    assert client.get("/brand/").status_code == 200  # this session follows the new password
+    assert other_device.get("/brand/").status_code == 302  # the other one is signed out

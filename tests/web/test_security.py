@@ -59,3 +59,24 @@ def test_forms_are_accepted_with_the_csrf_token_from_the_page(client, app, monke
 ])
 def test_safe_next(target, ok):
     assert (safe_next(target) is not None) is ok
+
+
+@pytest.mark.parametrize("path", ["/?q=%00", "/admin/users?q=a%00b"])
+def test_nul_bytes_are_a_clear_400(client, path):
+    assert client.get(path).status_code == 400
+
+
+def test_nul_bytes_in_forms_are_a_clear_400(client):
+    response = client.post("/signup/brand", data={"company_name": "A\x00B", "email": "a@b.pl"})
+    assert response.status_code == 400
+
+
+def test_absurd_page_numbers_do_not_overflow(client):
+    from ..factories import AdminFactory
+
+    login(client, AdminFactory())
+    assert client.get("/admin/users?page=99999999999999999999").status_code == 200
+
+
+def test_the_400_page_says_what_went_wrong(client):
+    assert "could not read that request" in client.get("/?q=%00").get_data(as_text=True)

@@ -1,6 +1,8 @@
 """The admin console."""
 from __future__ import annotations
 
+import re
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -14,11 +16,13 @@ from ...jobs.mail import deliver_email
 from ...models import AuditEvent, OutboxEmail, User
 from ...money import Money, MoneyParseError
 from ...services import accounts, settings
-from ..forms import show_error
+from ..forms import show_error, page_arg
 from . import bp
 from .forms import MinimumPayoutForm, ReasonForm
 
 PAGE_SIZE = 50
+# password-reset links are credentials: admins see that one was sent, never the token
+SECRET_LINK = re.compile(r"(/password/reset/)\S+")
 
 
 @bp.route("/")
@@ -32,7 +36,7 @@ def dashboard():
 
 @bp.route("/users")
 def users():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = request.args.get("q", "").strip().lower()
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
     if query:
@@ -63,15 +67,20 @@ def user_suspend(user_id: int):
 @bp.route("/users/<int:user_id>/reinstate", methods=["POST"])
 def user_reinstate(user_id: int):
     user = _user_or_404(user_id)
-    accounts.reinstate_user(user, actor=current_user)
-    tx.commit()
-    flash(_("%(email)s is active again.", email=user.email), "success")
+    try:
+        accounts.reinstate_user(user, actor=current_user)
+    except (NotAllowed, PermissionDenied) as error:
+        tx.rollback()
+        flash(str(error.message), "error")
+    else:
+        tx.commit()
+        flash(_("%(email)s is active again.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 
 @bp.route("/outbox")
 def outbox():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     stmt = select(OutboxEmail).order_by(OutboxEmail.id.desc())
     pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/outbox.html", pagination=pagination)
@@ -80,7 +89,8 @@ def outbox():
 @bp.route("/outbox/<int:message_id>")
 def outbox_message(message_id: int):
     message = db.session.get(OutboxEmail, message_id) or abort(404)
-    return render_template("admin/outbox_message.html", message=message)
+    return render_template("admin/outbox_message.html", message=message,
+                           body=SECRET_LINK.sub(r"\1[hidden]", message.body_text))
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])

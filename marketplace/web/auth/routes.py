@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ... import db as tx
+from ...links import external
 from ...catalog import default_currency
 from ...errors import NotAllowed
 from ...extensions import limiter
@@ -96,7 +97,7 @@ def password_forgot():
     if form.validate_on_submit():
         accounts.request_password_reset(
             form.email.data,
-            link_for=lambda token: url_for("auth.password_reset", token=token, _external=True),
+            link_for=lambda token: external("auth.password_reset", token=token),
         )
         tx.commit()
         flash(_("If an account uses that address, we have sent it a link to choose a new password."), "info")
@@ -137,7 +138,7 @@ def account():
             show_error(password_form, error)
         else:
             tx.commit()
-            login_user(current_user)  # refresh the session after a credential change
+            login_user(current_user._get_current_object())  # this session follows the new password
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     elif posted(language_form, "language"):

@@ -1,28 +1,23 @@
 """Funding a campaign through Stripe Checkout, and the page that waits for Stripe to confirm."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ... import db as tx
+from ...links import external
 from ...errors import DomainError
 from ...extensions import db
-from ...jobs.payments import sync_funding
+from ...payments.sync import sync_funding
 from ...models import Campaign
 from ...models.payments import Funding, FundingStatus
 from ...payments import funding as payments
 from ...payments.errors import PaymentError
 from . import bp
-
-
-def _own_campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.brand_id != current_user.brand.id:
-        abort(404)
-    return campaign
+from .loaders import campaign_or_404
 
 
 def _latest_funding(campaign: Campaign) -> Funding | None:
@@ -32,13 +27,13 @@ def _latest_funding(campaign: Campaign) -> Funding | None:
 @bp.route("/campaigns/<int:campaign_id>/fund", methods=["POST"])
 def campaign_fund(campaign_id: int):
     """Record the intent, commit, then ask Stripe for a Checkout Session and send the brand there."""
-    campaign = _own_campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     try:
         row = payments.prepare_funding(campaign, actor=current_user)
         plan = payments.checkout_plan(
             row, email=current_user.email, locale=str(get_locale()),
-            success_url=url_for("brand.funding_return", campaign_id=campaign.id, _external=True),
-            cancel_url=url_for("brand.funding_cancelled", campaign_id=campaign.id, _external=True))
+            success_url=external("brand.funding_return", campaign_id=campaign.id),
+            cancel_url=external("brand.funding_cancelled", campaign_id=campaign.id))
         tx.commit()
         url = plan.existing_url
         if url is None:
@@ -60,7 +55,7 @@ def campaign_fund(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/funding")
 def funding_return(campaign_id: int):
     """Where Checkout sends the brand back: it shows progress until Stripe confirms by webhook."""
-    campaign = _own_campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     return render_template("brand/funding_status.html", campaign=campaign, funding=_latest_funding(campaign),
                            poll=True)
 
@@ -68,20 +63,20 @@ def funding_return(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/funding/status")
 def funding_status(campaign_id: int):
     """Polled by the waiting page; also asks Stripe directly in case a webhook is late."""
-    campaign = _own_campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     row = _latest_funding(campaign)
     if row is not None and row.status in (FundingStatus.CREATED, FundingStatus.PROCESSING) and row.checkout_session_id:
         try:
             sync_funding(row.checkout_session_id)
-        except PaymentError:
-            tx.rollback()  # Stripe unreachable: keep waiting, the webhook will still come
-        campaign = _own_campaign(campaign_id)
+        except DomainError:
+            tx.rollback()  # Stripe unreachable or a state not applicable now: keep waiting
+        campaign = campaign_or_404(campaign_id)
         row = _latest_funding(campaign)
     return render_template("brand/_funding_progress.html", campaign=campaign, funding=row, poll=True)
 
 
 @bp.route("/campaigns/<int:campaign_id>/funding/cancelled")
 def funding_cancelled(campaign_id: int):
-    _own_campaign(campaign_id)
+    campaign_or_404(campaign_id)
     flash(_("Checkout was cancelled; nothing was charged. You can fund the campaign whenever you are ready."), "info")
     return redirect(url_for("brand.campaign_detail", campaign_id=campaign_id))

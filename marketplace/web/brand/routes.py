@@ -27,6 +27,8 @@ from ...services.campaign_input import tag_cap_warning
 from ...services.transitions import can_transition
 from ..forms import show_error
 from . import bp
+from .loaders import brand_or_403 as _brand
+from .loaders import campaign_or_404 as _campaign_or_404
 from . import campaign_form
 from .forms import DISCLOSURE_LABELS, REASON_MAX, CampaignForm, ReasonForm
 
@@ -35,20 +37,6 @@ REFUSALS = (NotAllowed, InvalidTransition, PermissionDenied)
 
 
 # --- loaders -------------------------------------------------------------------------------------
-
-def _brand() -> Brand:
-    brand = current_user.brand
-    if brand is None:  # a brand login without its company row: nothing here is theirs
-        abort(403)
-    return brand
-
-
-def _campaign_or_404(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.brand_id != _brand().id:
-        abort(404)
-    return campaign
-
 
 def _application_or_404(application_id: int) -> Application:
     application = db.session.scalar(
@@ -182,9 +170,10 @@ def budget_preview():
 
 # --- the campaign dashboard ----------------------------------------------------------------------
 
-def _next_actions(campaign: Campaign) -> set[str]:
-    """The buttons the state machine allows from here."""
+def _next_actions(campaign: Campaign, funding=None) -> set[str]:
+    """The buttons the state machine allows from here (none to pay while a payment is processing)."""
     status = campaign.status
+    processing = funding is not None and funding.status == "processing"
 
     def can(target: str) -> bool:
         return can_transition(campaigns.TRANSITIONS, status, target)
@@ -196,9 +185,8 @@ def _next_actions(campaign: Campaign) -> set[str]:
         actions.add("submit")
     if status == S.AWAITING_FUNDING and can(S.DRAFT):
         actions.add("back_to_draft")
-    if status == S.AWAITING_FUNDING and can(S.OPEN):
-        if "brand.campaign_fund" in current_app.view_functions:  # Stripe Checkout, where installed
-            actions.add("fund_checkout")
+    if status == S.AWAITING_FUNDING and can(S.OPEN) and not processing:
+        actions.add("fund_checkout")
         if current_app.config.get("SANDBOX_PAYMENTS"):
             actions.add("fund_sandbox")
         if not actions & {"fund_checkout", "fund_sandbox"}:
@@ -228,13 +216,14 @@ def campaign_detail(campaign_id: int):
         .options(selectinload(AuditEvent.actor))
         .order_by(AuditEvent.id.desc())
     ).all()
+    funding = pending_funding(campaign)
     return render_template(
         "brand/campaign_detail.html", campaign=campaign, applicants=applicants, events=events, names=names,
         funds=ledger.campaign_money(campaign), taken=applications_service.slots_taken(campaign),
-        actions=_next_actions(campaign), running=campaign.status in (S.OPEN, S.CLOSED),
+        actions=_next_actions(campaign, funding), running=campaign.status in (S.OPEN, S.CLOSED),
         tag_cap=tag_cap_warning(campaign.platforms, campaign.required_hashtags, campaign.disclosure_required),
         disclosure_labels=DISCLOSURE_LABELS, cancel_form=ReasonForm(prefix="cancel"),
-        funding=pending_funding(campaign),
+        funding=funding,
     )
 
 

@@ -6,9 +6,11 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ... import db as tx
+from ...links import external
 from ...errors import NotAllowed
+from ...errors import DomainError
 from ...extensions import db
-from ...jobs.payments import sync_payout_account
+from ...payments.sync import sync_payout_account
 from ...payments import onboarding
 from ...payments.errors import PaymentError
 from . import bp
@@ -27,9 +29,11 @@ def payouts():
     return _page()
 
 
-def _send_to_stripe():
-    """Create the connected account once, then a fresh single-use onboarding link."""
+def _send_to_stripe(*, may_create: bool):
+    """Create the connected account once (POST only), then a fresh single-use onboarding link."""
     creator = current_user.creator
+    if not may_create and onboarding.account_for(creator) is None:
+        return redirect(url_for("creator.payouts"))
     try:
         plan = onboarding.plan_account(creator, email=current_user.email, locale=str(get_locale()))
         tx.commit()  # no transaction stays open while Stripe is called
@@ -37,8 +41,8 @@ def _send_to_stripe():
         onboarding.record_account(db.session.get(type(creator), plan.creator_id), account_id)
         tx.commit()
         url = onboarding.onboarding_link(account_id,
-                                         return_url=url_for("creator.payouts_return", _external=True),
-                                         refresh_url=url_for("creator.payouts_refresh", _external=True))
+                                         return_url=external("creator.payouts_return"),
+                                         refresh_url=external("creator.payouts_refresh"))
     except (NotAllowed, PaymentError) as error:
         tx.rollback()
         flash(str(error.message), "error")
@@ -48,13 +52,14 @@ def _send_to_stripe():
 
 @bp.route("/payouts/onboard", methods=["POST"])
 def payouts_onboard():
-    return _send_to_stripe()
+    return _send_to_stripe(may_create=True)
 
 
 @bp.route("/payouts/refresh")
 def payouts_refresh():
-    """Stripe sends the creator here when a link expired or was used: mint a new one."""
-    return _send_to_stripe()
+    """Stripe sends the creator here when a link expired or was used: mint a new one (a GET never
+    creates an account)."""
+    return _send_to_stripe(may_create=False)
 
 
 @bp.route("/payouts/return")
@@ -66,7 +71,7 @@ def payouts_return():
         tx.commit()
         try:
             sync_payout_account(stripe_id)
-        except PaymentError as error:
+        except DomainError as error:
             tx.rollback()
             flash(str(error.message), "error")
     return redirect(url_for("creator.payouts"))

@@ -19,7 +19,7 @@ from ...queries import marketplace as market
 from ...services import applications, profiles
 from ...services.campaigns import minimum_payout
 from ...services.eligibility import creator_platforms, fit, ineligibility
-from ..forms import show_error
+from ..forms import show_error, page_arg
 from ...verification import disclosure_example
 from ...payments import onboarding
 from . import bp
@@ -164,7 +164,7 @@ def campaign_apply(campaign_id: int):
 @bp.route("/applications", endpoint="applications")
 def applications_list():  # not `applications`: that name is the services module
     creator = _creator()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     stmt = (select(Application).where(Application.creator_id == creator.id)
             .options(joinedload(Application.campaign).joinedload(Campaign.brand))
             .order_by(Application.created_at.desc(), Application.id.desc()))
