@@ -5,18 +5,28 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+# Forms that pay or onboard end in a redirect to Stripe's own pages, and browsers apply
+# form-action to such redirects too.
+STRIPE_FORM_TARGETS = ("https://checkout.stripe.com", "https://connect.stripe.com")
+
+
+def content_security_policy(stripe_api_base: str | None) -> str:
+    form_targets = ["'self'", *STRIPE_FORM_TARGETS]
+    if stripe_api_base:  # the offline sandbox serves its checkout and onboarding pages itself
+        parts = urlsplit(stripe_api_base)
+        form_targets.append(f"{parts.scheme}://{parts.netloc}")
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action " + " ".join(form_targets),
+        "frame-ancestors 'none'",
+    ])
 
 
 def safe_next(target: str | None) -> str | None:
@@ -37,6 +47,7 @@ def _has_nul(values) -> bool:
 
 
 def register_security(app: Flask) -> None:
+    csp = content_security_policy(app.config.get("STRIPE_API_BASE"))
     @app.before_request
     def _refuse_nul_bytes():
         """No text field ever needs a NUL byte, and PostgreSQL refuses them: answer 400 up front."""
@@ -48,7 +59,7 @@ def register_security(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", csp)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

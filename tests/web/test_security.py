@@ -80,3 +80,16 @@ def test_absurd_page_numbers_do_not_overflow(client):
 
 def test_the_400_page_says_what_went_wrong(client):
     assert "could not read that request" in client.get("/?q=%00").get_data(as_text=True)
+
+
+def test_forms_may_end_at_stripe_but_nowhere_else(client):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    form_action = next(part for part in csp.split("; ") if part.startswith("form-action"))
+    assert form_action == "form-action 'self' https://checkout.stripe.com https://connect.stripe.com"
+
+
+def test_the_sandbox_origin_is_allowed_as_a_form_target_when_configured():
+    from marketplace.web.security import content_security_policy
+
+    assert "form-action 'self' https://checkout.stripe.com https://connect.stripe.com http://127.0.0.1:12111" in \
+        content_security_policy("http://127.0.0.1:12111")
