@@ -89,3 +89,9 @@ def test_login_is_rate_limited_with_a_friendly_page(client, brand_user):
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
     assert "Retry-After" in response.headers or "X-RateLimit-Reset" in response.headers
+
+
+def test_successful_logins_do_not_use_up_the_limit(client, brand_user):
+    for _ in range(8):
+        assert login(client, brand_user).status_code == 302
+        client.post("/logout")

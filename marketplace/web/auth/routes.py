@@ -24,8 +24,13 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _failed(response) -> bool:
+    """Only attempts that did not sign anyone in count against the limit."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
