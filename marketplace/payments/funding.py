@@ -44,6 +44,7 @@ def prepare_funding(campaign: Campaign, *, actor: User) -> Funding:
         raise PermissionDenied(_l("Only the brand that owns this campaign can fund it."))
     if campaign.status != CampaignStatus.AWAITING_FUNDING:
         raise NotAllowed(None, _l("Submit the campaign for funding first."))
+    ledger.lock_campaign(campaign)  # two tabs pressing "Pay" make one funding, not a key clash
     if db.session.scalar(select(Funding.id).where(Funding.campaign_id == campaign.id,
                                                  Funding.status == F.PROCESSING)) is not None:
         raise NotAllowed(None, _l("A bank payment for this campaign is still processing; the campaign opens "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..catalog import country_name
 from ..errors import NotAllowed
@@ -93,8 +94,11 @@ def record_account(creator: Creator, account_id: str) -> PayoutAccount:
     if existing is not None:
         return existing
     account = PayoutAccount(creator_id=creator.id, stripe_account_id=account_id, country=creator.country)
-    db.session.add(account)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(account)
+    except IntegrityError:  # a second tab recorded the same (replayed) account first
+        return account_for(creator)
     return account
 
 

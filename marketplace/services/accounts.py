@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..catalog import NICHES, LANGUAGES, country_codes
 from ..errors import NotAllowed, PermissionDenied
@@ -53,7 +54,12 @@ def _new_user(email: str, password: str, role: Role, locale: str | None) -> User
     check_new_password(password)
     user = User(email=email, password_hash=hash_password(password), role=role.value,
                 status=UserStatus.ACTIVE.value, locale=locale if locale in LANGUAGES else None)
-    db.session.add(user)
+    try:
+        with db.session.begin_nested():  # the UNIQUE e-mail decides when two sign-ups race
+            db.session.add(user)
+    except IntegrityError:
+        raise NotAllowed("email", _l("An account with this e-mail address already exists. Log in instead, "
+                                     "or reset your password.")) from None
     return user
 
 
