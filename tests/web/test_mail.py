@@ -58,3 +58,15 @@ def test_failed_delivery_is_recorded_and_can_be_retried_from_the_outbox(app, cli
         client.post(f"/admin/outbox/{message.id}/retry")
     assert len(smtp.messages) == 1
     assert message.delivered_via == "smtp" and message.attempts == 2 and message.last_error is None
+
+
+def test_long_subjects_are_shortened_to_fit_one_line(app):
+    from marketplace.services.notifications import notify
+
+    user = CreatorFactory().user
+    notify(user, "application_received", link="/brand/", campaign="K" * 140 + "\nX-Injected: 1",
+           creator="A" * 80)
+    db.session.flush()
+    message = db.session.scalar(select(OutboxEmail))
+    assert len(message.subject) == 200 and message.subject.endswith("…")
+    assert "\n" not in message.subject
