@@ -19,14 +19,16 @@ $(VENV)/.test: $(VENV)/.app
 	@touch $@
 
 SANDBOX_PORT ?= 12111
+PLATFORMS_PORT ?= 12112
 
-## run: install, migrate and seed the embedded SQLite database, start the offline Stripe sandbox,
-## serve on http://127.0.0.1:5000 (Ctrl-C stops both)
+## run: install, migrate and seed the embedded SQLite database, start the offline Stripe and
+## Instagram/TikTok sandboxes, serve on http://127.0.0.1:5000 (Ctrl-C stops everything)
 run: $(VENV)/.app db seed
 	@$(BIN)/python -m tests.fakes.stripe_fake --port $(SANDBOX_PORT) --api-key sk_test_hashmark_sandbox \
 	  --webhook-url http://127.0.0.1:5000/webhooks/stripe --webhook-secret whsec_hashmark_sandbox \
 	  --currency pln & sandbox=$$!; \
-	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python -m tests.fakes.platforms --port $(PLATFORMS_PORT) --seed & platforms=$$!; \
+	trap 'kill $$sandbox $$platforms 2>/dev/null' EXIT INT TERM; \
 	STRIPE_API_BASE=http://127.0.0.1:$(SANDBOX_PORT) $(FLASK) run --host 127.0.0.1 --port 5000
 
 db: $(VENV)/.app

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 DEV_SECRET = "dev-only-secret-change-me"
@@ -75,6 +76,19 @@ class Config:
     STRIPE_WEBHOOK_SECRET: str | None = None
     STRIPE_API_BASE: str | None = None
     PLATFORM_FEE_BASIS_POINTS = 1500
+
+    # Instagram (Instagram API with Instagram Login) and TikTok (Login Kit + Display API)
+    INSTAGRAM_AUTH_BASE = "https://www.instagram.com"
+    INSTAGRAM_API_BASE = "https://api.instagram.com"
+    INSTAGRAM_GRAPH_BASE = "https://graph.instagram.com"
+    INSTAGRAM_GRAPH_VERSION = "v23.0"
+    INSTAGRAM_CLIENT_ID: str | None = None
+    INSTAGRAM_CLIENT_SECRET: str | None = None
+    TIKTOK_AUTH_BASE = "https://www.tiktok.com"
+    TIKTOK_API_BASE = "https://open.tiktokapis.com"
+    TIKTOK_CLIENT_KEY: str | None = None
+    TIKTOK_CLIENT_SECRET: str | None = None
+    PLATFORM_TIMEOUT = 10
     # Countries whose creators can receive transfers from the platform's Stripe account
     # (self-serve cross-border transfers: US, UK, EEA, Canada, Switzerland). Comma-separated in env.
     STRIPE_CONNECT_COUNTRIES = frozenset(
@@ -95,6 +109,9 @@ class Config:
         "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",
         "STRIPE_API_BASE": "STRIPE_API_BASE",
         "PUBLIC_URL": "PUBLIC_URL",
+        **{key: key for key in ("INSTAGRAM_AUTH_BASE", "INSTAGRAM_API_BASE", "INSTAGRAM_GRAPH_BASE",
+                                "INSTAGRAM_CLIENT_ID", "INSTAGRAM_CLIENT_SECRET", "TIKTOK_AUTH_BASE",
+                                "TIKTOK_API_BASE", "TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET")},
     }
 
     @classmethod
@@ -103,6 +120,8 @@ class Config:
         values: dict = {key: env(var, getattr(cls, key)) for key, var in cls.ENV_STRINGS.items()}
         values["MAIL_PORT"] = env_int("MAIL_PORT", cls.MAIL_PORT)
         values["PROXY_FIX_HOPS"] = env_int("PROXY_FIX_HOPS", cls.PROXY_FIX_HOPS)
+        values["PLATFORM_TIMEOUT"] = env_int("PLATFORM_TIMEOUT", cls.PLATFORM_TIMEOUT)
+        values["INSTAGRAM_GRAPH_VERSION"] = env("INSTAGRAM_GRAPH_VERSION", cls.INSTAGRAM_GRAPH_VERSION)
         values["MAIL_USE_TLS"] = env_bool("MAIL_USE_TLS", cls.MAIL_USE_TLS)
         values["PLATFORM_FEE_BASIS_POINTS"] = env_int(
             "PLATFORM_FEE_BASIS_POINTS", cls.PLATFORM_FEE_BASIS_POINTS
@@ -125,6 +144,11 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = DEV_SECRET
     STRIPE_API_BASE = "http://127.0.0.1:12111"  # the offline sandbox `make run` starts
+    # the offline Instagram/TikTok sandbox `make run` starts
+    INSTAGRAM_AUTH_BASE = INSTAGRAM_API_BASE = INSTAGRAM_GRAPH_BASE = "http://127.0.0.1:12112/instagram"
+    TIKTOK_AUTH_BASE = TIKTOK_API_BASE = "http://127.0.0.1:12112/tiktok"
+    INSTAGRAM_CLIENT_ID = TIKTOK_CLIENT_KEY = "hashmark-sandbox"
+    INSTAGRAM_CLIENT_SECRET = TIKTOK_CLIENT_SECRET = "hashmark-sandbox-secret"
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{BASE_DIR / 'instance' / 'hashmark.sqlite3'}"
     STRIPE_SECRET_KEY = DEV_STRIPE_SECRET
     STRIPE_WEBHOOK_SECRET = DEV_WEBHOOK_SECRET
@@ -177,6 +201,10 @@ class ProductionConfig(Config):
             problems.append("REDIS_URL or RATELIMIT_STORAGE_URI is not set (rate limits must be shared by all workers)")
         if settings.get("STRIPE_API_BASE"):
             problems.append("STRIPE_API_BASE points at a fake Stripe; production talks to Stripe itself")
+        for key in ("INSTAGRAM_AUTH_BASE", "INSTAGRAM_API_BASE", "INSTAGRAM_GRAPH_BASE", "TIKTOK_AUTH_BASE",
+                    "TIKTOK_API_BASE"):
+            if urlsplit(str(settings.get(key) or "")).hostname in ("127.0.0.1", "localhost", "::1"):
+                problems.append(f"{key} points at the local sandbox")
         if problems:
             raise RuntimeError("Refusing to start in production: " + "; ".join(problems) + ".")
 

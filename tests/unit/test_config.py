@@ -27,7 +27,7 @@ def _keep_the_shared_limiter():
 
 @pytest.fixture
 def production_env(monkeypatch):
-    for name in (*GOOD, "STRIPE_API_BASE", "RATELIMIT_STORAGE_URI", "PROXY_FIX_HOPS"):
+    for name in (*GOOD, "STRIPE_API_BASE", "RATELIMIT_STORAGE_URI", "PROXY_FIX_HOPS", "INSTAGRAM_GRAPH_BASE"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -46,6 +46,7 @@ def test_production_refuses_to_start_without_secrets_and_names_them(production_e
     ("STRIPE_SECRET_KEY", DEV_STRIPE_SECRET, "STRIPE_SECRET_KEY is still the development value"),
     ("SECRET_KEY", "short", "at least 32 characters"),
     ("STRIPE_API_BASE", "http://127.0.0.1:12111", "fake Stripe"),
+    ("INSTAGRAM_GRAPH_BASE", "http://127.0.0.1:12112/instagram", "INSTAGRAM_GRAPH_BASE points at the local sandbox"),
 ])
 def test_production_refuses_development_values(production_env, name, value, expected):
     for key, good in GOOD.items():
