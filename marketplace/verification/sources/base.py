@@ -207,3 +207,20 @@ def callback_code(platform: str, args: Mapping[str, str], *, expected_state: str
     if not code:
         raise OAuthRefused(platform=platform, code="missing_code")
     return code
+
+
+def split_link(url: str) -> tuple[str, str] | None:
+    """A pasted post link as (lower-case host, path), or None unless it is a plain http(s) link
+    (no port, no credentials). A missing scheme means https."""
+    text = url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or port is not None or parts.username is not None \
+            or parts.password is not None:
+        return None
+    return (parts.hostname or "").lower(), parts.path

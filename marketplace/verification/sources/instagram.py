@@ -19,7 +19,7 @@ import requests
 
 from ..text import N_
 from .base import (Reply, SourceSettings, as_int, expires_in, open_session, retry_after,
-                   scrub, send, split_scopes, unexpected)
+                   scrub, send, split_scopes, unexpected, split_link)
 from .errors import (NotProfessionalAccount, OAuthRefused, PostNotFound, ScopeMissing,
                      SourceError, TemporarySourceError, TokenError)
 from .types import LinkedToken, Post, Profile
@@ -100,21 +100,13 @@ def profile(settings: SourceSettings, token: LinkedToken) -> Profile:
 def parse_shortcode(url: str) -> str:
     """The shortcode of a pasted post link (/p/, /reel/, /reels/, /tv/, /<user>/p/; the query
     string and fragment are ignored). Raises SourceError(code="invalid_url")."""
-    text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
-    try:
-        parts = urlsplit(text)
-        host, port = (parts.hostname or "").lower(), parts.port
-    except ValueError:
-        host, port, parts = "", None, urlsplit("")
-    if parts.scheme not in ("http", "https") or host not in HOSTS or port is not None \
-            or parts.username is not None or parts.password is not None:
+    link = split_link(url)
+    if link is None or link[0] not in HOSTS:
         raise SourceError(N_("This is not an Instagram post link. In Instagram tap ⋯ on the post, "
                              "then “Copy link”, and paste it here, e.g. "
                              "https://www.instagram.com/p/DAbCdEfGhIj/."),
                           platform=PLATFORM, code="invalid_url")
-    match = _POST_PATH.fullmatch(parts.path)
+    match = _POST_PATH.fullmatch(link[1])
     if match is None:
         raise SourceError(N_("This Instagram link does not point to a post or reel. Open the post "
                              "itself, tap ⋯, then “Copy link”, and paste that link here."),

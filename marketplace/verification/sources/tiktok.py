@@ -17,7 +17,7 @@ import requests
 
 from ..text import N_
 from .base import (Reply, SourceSettings, as_int, expires_in, open_session, retry_after,
-                   scrub, send, split_scopes, unexpected)
+                   scrub, send, split_scopes, unexpected, split_link)
 from .errors import (OAuthRefused, PostNotFound, ScopeMissing, SourceError, TemporarySourceError,
                      TokenError)
 from .types import LinkedToken, Post, Profile
@@ -86,25 +86,17 @@ def profile(settings: SourceSettings, token: LinkedToken) -> Profile:
 def parse_video_id(url: str) -> str:
     """The video id of `https://www.tiktok.com/@<user>/video/<id>` (query string ignored).
     Short links and anything else raise SourceError(code="invalid_url" or "short_link")."""
-    text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
-    try:
-        parts = urlsplit(text)
-        host, port = (parts.hostname or "").lower(), parts.port
-    except ValueError:
-        host, port, parts = "", None, urlsplit("")
-    clean = parts.scheme in ("http", "https") and port is None and parts.username is None \
-        and parts.password is None
-    if clean and (host in SHORT_HOSTS or (host in HOSTS and parts.path.startswith("/t/"))):
+    link = split_link(url)
+    host, path = link if link is not None else ("", "")
+    if host in SHORT_HOSTS or (host in HOSTS and path.startswith("/t/")):
         raise SourceError(N_("This is a shortened TikTok link. Open it in your browser and paste "
                              "the full address, like https://www.tiktok.com/@you/video/"
                              "7380080137682881835."), platform=PLATFORM, code="short_link")
-    if not clean or host not in HOSTS:
+    if host not in HOSTS:
         raise SourceError(N_("This is not a TikTok video link. Paste the address of the video, "
                              "like https://www.tiktok.com/@you/video/7380080137682881835."),
                           platform=PLATFORM, code="invalid_url")
-    match = _VIDEO_PATH.fullmatch(parts.path)
+    match = _VIDEO_PATH.fullmatch(path)
     if match is None:
         raise SourceError(N_("This TikTok link does not point to a video. Open the video itself "
                              "and paste its address, like https://www.tiktok.com/@you/video/"
