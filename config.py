@@ -89,6 +89,8 @@ class Config:
     TIKTOK_CLIENT_KEY: str | None = None
     TIKTOK_CLIENT_SECRET: str | None = None
     PLATFORM_TIMEOUT = 10
+    TOKEN_ENCRYPTION_KEY: str | None = None  # Fernet key(s) for platform tokens, newest first
+    SANDBOX_CLOCK = False  # lets admins move the schedules' clock forward (never in production)
     # Countries whose creators can receive transfers from the platform's Stripe account
     # (self-serve cross-border transfers: US, UK, EEA, Canada, Switzerland). Comma-separated in env.
     STRIPE_CONNECT_COUNTRIES = frozenset(
@@ -109,6 +111,7 @@ class Config:
         "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",
         "STRIPE_API_BASE": "STRIPE_API_BASE",
         "PUBLIC_URL": "PUBLIC_URL",
+        "TOKEN_ENCRYPTION_KEY": "TOKEN_ENCRYPTION_KEY",
         **{key: key for key in ("INSTAGRAM_AUTH_BASE", "INSTAGRAM_API_BASE", "INSTAGRAM_GRAPH_BASE",
                                 "INSTAGRAM_CLIENT_ID", "INSTAGRAM_CLIENT_SECRET", "TIKTOK_AUTH_BASE",
                                 "TIKTOK_API_BASE", "TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET")},
@@ -142,6 +145,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    SANDBOX_CLOCK = True
     SECRET_KEY = DEV_SECRET
     STRIPE_API_BASE = "http://127.0.0.1:12111"  # the offline sandbox `make run` starts
     # the offline Instagram/TikTok sandbox `make run` starts
@@ -163,6 +167,7 @@ class TestingConfig(Config):
     STRIPE_SECRET_KEY = DEV_STRIPE_SECRET
     STRIPE_WEBHOOK_SECRET = DEV_WEBHOOK_SECRET
     PASSWORD_HASH_FAST = True
+    SANDBOX_CLOCK = True
     SERVER_NAME = "hashmark.test"
     PUBLIC_URL = "http://hashmark.test"
 
@@ -199,12 +204,16 @@ class ProductionConfig(Config):
             problems.append("MAIL_SERVER is not set (e-mail would only reach the outbox)")
         if str(settings.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
             problems.append("REDIS_URL or RATELIMIT_STORAGE_URI is not set (rate limits must be shared by all workers)")
+        if not settings.get("TOKEN_ENCRYPTION_KEY"):
+            problems.append("TOKEN_ENCRYPTION_KEY is not set (creators' platform tokens are encrypted with it)")
         if settings.get("STRIPE_API_BASE"):
             problems.append("STRIPE_API_BASE points at a fake Stripe; production talks to Stripe itself")
         for key in ("INSTAGRAM_AUTH_BASE", "INSTAGRAM_API_BASE", "INSTAGRAM_GRAPH_BASE", "TIKTOK_AUTH_BASE",
                     "TIKTOK_API_BASE"):
             if urlsplit(str(settings.get(key) or "")).hostname in ("127.0.0.1", "localhost", "::1"):
                 problems.append(f"{key} points at the local sandbox")
+        if settings.get("SANDBOX_CLOCK"):
+            problems.append("SANDBOX_CLOCK is on; production runs on the real time")
         if problems:
             raise RuntimeError("Refusing to start in production: " + "; ".join(problems) + ".")
 

@@ -116,3 +116,32 @@ def redis_url():
             pytest.fail(f"Redis at {url} is required under CI=true: {exc}")
         pytest.skip(f"no Redis at {url}: {exc}")
     return url
+
+
+@pytest.fixture(scope="session")
+def platforms_server():
+    """The fake Instagram + TikTok on a loopback port, shared by the whole run."""
+    from tests.fakes.platforms import FakePlatformsServer
+
+    with FakePlatformsServer(client_id="hashmark-sandbox", client_secret="hashmark-sandbox-secret") as server:
+        yield server
+
+
+@pytest.fixture
+def platforms(app, db_session, platforms_server, monkeypatch):
+    """The fake platforms, emptied for this test, with the app's config pointing at them.
+
+    `platforms.fake` is the `FakePlatforms` (publish, edit, delete posts; grant tokens; inject
+    errors; advance its clock); `platforms.url` its address.
+    """
+    platforms_server.fake.reset()
+    for key in ("INSTAGRAM_AUTH_BASE", "INSTAGRAM_API_BASE", "INSTAGRAM_GRAPH_BASE"):
+        monkeypatch.setitem(app.config, key, platforms_server.instagram_base)
+    for key in ("TIKTOK_AUTH_BASE", "TIKTOK_API_BASE"):
+        monkeypatch.setitem(app.config, key, platforms_server.tiktok_base)
+    for key in ("INSTAGRAM_CLIENT_ID", "TIKTOK_CLIENT_KEY"):
+        monkeypatch.setitem(app.config, key, "hashmark-sandbox")
+    for key in ("INSTAGRAM_CLIENT_SECRET", "TIKTOK_CLIENT_SECRET"):
+        monkeypatch.setitem(app.config, key, "hashmark-sandbox-secret")
+    monkeypatch.setitem(app.config, "PLATFORM_TIMEOUT", 5)
+    return platforms_server

@@ -88,3 +88,43 @@ class ApplicationFactory(_Base):
     campaign = factory.SubFactory(CampaignFactory)
     creator = factory.SubFactory(CreatorFactory)
     pitch = "I post about coffee every morning."
+
+
+def accepted_application(campaign: Campaign | None = None, creator: Creator | None = None,
+                         **campaign_overrides) -> Application:
+    """A creator accepted into an open, funded campaign through the real services (budget
+    reserved in the ledger)."""
+    from marketplace.services import applications
+
+    campaign = campaign or open_campaign(**campaign_overrides)
+    creator = creator or CreatorFactory()
+    application = applications.apply(campaign, creator, pitch="", actor=creator.user)
+    applications.accept(application, actor=campaign.brand.user)
+    db.session.flush()
+    return application
+
+
+def linked_account(creator: Creator, fake, platform: str = "instagram", username: str | None = None,
+                   *, account_type: str | None = None, followers: int = 5_000, scopes=None):
+    """Create `username` on the fake platform, grant a token there (skipping the consent page) and
+    store it for `creator` as a linked account, the way the OAuth callback would."""
+    from datetime import timedelta
+
+    from marketplace import vault
+    from marketplace.models import LinkedAccount, utcnow
+
+    username = username or f"creator.{creator.id}"
+    fake.create_account(platform, username, account_type=account_type, followers=followers)
+    granted = fake.grant_token(platform, username, scopes)
+    details = fake.account(platform, username)
+    account = LinkedAccount(
+        creator_id=creator.id, platform=platform, username=username,
+        platform_user_id=details["user_id"] if platform == "instagram" else details["open_id"],
+        display_name=username, account_type=details.get("account_type"), followers=followers,
+        access_token_encrypted=vault.encrypt(granted["access_token"]),
+        refresh_token_encrypted=vault.encrypt(granted["refresh_token"]) if granted.get("refresh_token") else None,
+        token_expires_at=utcnow() + timedelta(seconds=int(granted["expires_in"])),
+        scopes=[s for s in (granted.get("permissions") or granted.get("scope") or "").split(",") if s])
+    db.session.add(account)
+    db.session.flush()
+    return account

@@ -20,3 +20,14 @@ class MinimumPayout(db.Model):
     currency: Mapped[str] = mapped_column(String(3), unique=True)
     minimum_minor: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class PlatformSetting(db.Model):
+    """One named platform setting (review days, grace hours, the sandbox clock...). Readers go
+    through `services.settings`, which knows each name's default and bounds."""
+
+    __tablename__ = "platform_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

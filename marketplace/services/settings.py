@@ -1,12 +1,14 @@
 """Platform settings admins change at run time; every change is audited."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..errors import NotAllowed, PermissionDenied
 from ..extensions import db
-from ..models import MinimumPayout, Role, User
+from ..models import MinimumPayout, PlatformSetting, Role, User
 from ..money import Money
 from .audit import record_event
 
@@ -31,3 +33,44 @@ def set_minimum_payout(amount: Money, *, actor: User) -> MinimumPayout:
     record_event("minimum_payouts", row.id, "minimum_payout_set", actor=actor,
                  data={"currency": amount.currency, "from_minor": previous, "to_minor": amount.minor})
     return row
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A named integer setting: its default and the bounds an admin may set."""
+
+    default: int
+    low: int
+    high: int
+
+
+KNOBS = {
+    "review_days": Knob(5, 1, 30),                  # days a brand has to review a verified post
+    "review_reminder_hours": Knob(24, 1, 240),       # remind the brand this long before the deadline
+    "live_grace_hours": Knob(48, 1, 336),            # time to restore a removed or broken post
+    "sandbox_clock_offset_seconds": Knob(0, 0, 10 * 365 * 86400),
+}
+
+
+def platform_setting(name: str) -> int:
+    knob = KNOBS[name]
+    value = db.session.scalar(select(PlatformSetting.value).where(PlatformSetting.key == name))
+    return knob.default if value is None else int(value)
+
+
+def set_platform_setting(name: str, value: int, *, actor: User | None) -> None:
+    """Change a setting within its bounds (audited). `actor` None: the system (e.g. the sandbox)."""
+    if actor is not None and actor.role != Role.ADMIN:
+        raise PermissionDenied(_l("Only admins change platform settings."))
+    knob = KNOBS[name]
+    if not knob.low <= value <= knob.high:
+        raise NotAllowed(name, _l("Choose a value from %(low)d to %(high)d.", low=knob.low, high=knob.high))
+    row = db.session.get(PlatformSetting, name)
+    previous = row.value if row else knob.default
+    if row is None:
+        row = PlatformSetting(key=name, value=value)
+        db.session.add(row)
+    row.value = value
+    db.session.flush()
+    record_event("platform_settings", 0, "setting_changed", actor=actor,
+                 data={"name": name, "from": previous, "to": value})

@@ -10,6 +10,7 @@ GOOD = {
     "STRIPE_WEBHOOK_SECRET": "whsec_realistic",
     "MAIL_SERVER": "smtp.example.com",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "TOKEN_ENCRYPTION_KEY": "kM3dWfWq0qK9bVj0wq2Yc2qfHfS9m0rHq1JcV3Xn6zU=",
 }
 
 
@@ -37,7 +38,7 @@ def test_production_refuses_to_start_without_secrets_and_names_them(production_e
         create_app("production")
     message = str(caught.value)
     for name in ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "MAIL_SERVER",
-                 "REDIS_URL or RATELIMIT_STORAGE_URI"):
+                 "REDIS_URL or RATELIMIT_STORAGE_URI", "TOKEN_ENCRYPTION_KEY"):
         assert f"{name} is not set" in message
 
 
