@@ -18,6 +18,29 @@ KINDS = {
     "application_withdrawn": (_l("%(creator)s withdrew from “%(campaign)s”"), None),
     "campaign_cancelled": (_l("“%(campaign)s” was cancelled"), "notification"),
     "campaign_open": (_l("“%(campaign)s” is funded and open for applications"), None),
+    # linked accounts
+    "relink_needed": (_l("Your %(platform)s connection expired: link %(platform)s again"), "notification"),
+    # submissions: drafts
+    "draft_submitted": (_l("%(creator)s sent a draft caption for “%(campaign)s”"), "notification"),
+    "draft_approved": (_l("Your draft for “%(campaign)s” was approved: you can publish"), "notification"),
+    "draft_changes_requested": (_l("Changes requested on your draft for “%(campaign)s”"), "notification"),
+    # submissions: verification and review
+    "post_verified": (_l("%(creator)s's post for “%(campaign)s” is verified: please review it"), "notification"),
+    "post_report_ready": (_l("Your post for “%(campaign)s” was checked: %(verdict)s"), "notification"),
+    "post_self_reported": (_l("%(creator)s reported a post for “%(campaign)s” by hand: please confirm it"),
+                           "notification"),
+    "review_reminder": (_l("Review %(creator)s's post for “%(campaign)s” by %(deadline)s"), "notification"),
+    "submission_approved": (_l("Your post for “%(campaign)s” was approved"), "notification"),
+    "submission_auto_approved": (_l("The post by %(creator)s for “%(campaign)s” was approved automatically"),
+                                 "notification"),
+    "submission_rejected": (_l("Your post for “%(campaign)s” was rejected"), "notification"),
+    "dispute_opened": (_l("%(creator)s disputes a rejection on “%(campaign)s”"), "notification"),
+    # submissions: live checks
+    "live_issue": (_l("Your post for “%(campaign)s” needs attention by %(deadline)s"), "notification"),
+    "live_issue_brand": (_l("%(creator)s's post for “%(campaign)s” is no longer compliant"), None),
+    "live_restored": (_l("Your post for “%(campaign)s” is compliant again"), None),
+    "taken_down": (_l("The post for “%(campaign)s” was taken down: no payout"), "notification"),
+    "payout_pending": (_l("You earned %(amount)s for “%(campaign)s”; the payout awaits approval"), "notification"),
 }
 
 
