@@ -105,7 +105,7 @@ def reject(application: Application, *, actor: User, reason: str = "") -> None:
            link=path_for("creator.applications"), reason=reason, **_names(application))
 
 
-def _release(application: Application, *, actor: User | None, kind: str) -> None:
+def release_reservation(application: Application, *, actor: User | None, kind: str = "release") -> None:
     """Give an accepted application's reservation back to the campaign's escrow."""
     campaign = application.campaign
     ledger.move(kind, campaign.cost_per_post, source=ledger.reserved(campaign.id),
@@ -121,7 +121,7 @@ def withdraw(application: Application, *, actor: User) -> None:
     if not transition(application, A.WITHDRAWN, transitions=TRANSITIONS, actor=actor):
         return  # already withdrawn: nothing moves, nobody is told twice
     if was_accepted:
-        _release(application, actor=actor, kind="release")
+        release_reservation(application, actor=actor, kind="release")
     notify(application.campaign.brand.user, "application_withdrawn",
            link=path_for("brand.campaign_detail", campaign_id=application.campaign_id), **_names(application))
 
@@ -132,6 +132,6 @@ def release_on_cancel(application: Application, *, actor: User) -> None:
     target = A.WITHDRAWN if was_accepted else A.REJECTED
     transition(application, target, transitions=TRANSITIONS, actor=actor, reason="campaign cancelled")
     if was_accepted:
-        _release(application, actor=actor, kind="release")
+        release_reservation(application, actor=actor, kind="release")
     notify(application.creator.user, "campaign_cancelled",
            link=path_for("creator.applications"), **_names(application))
