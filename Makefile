@@ -20,15 +20,18 @@ $(VENV)/.test: $(VENV)/.app
 
 SANDBOX_PORT ?= 12111
 PLATFORMS_PORT ?= 12112
+DUE_EVERY ?= 30  # seconds between sweeps of due work (verification retries, live checks, reviews)
 
 ## run: install, migrate and seed the embedded SQLite database, start the offline Stripe and
-## Instagram/TikTok sandboxes, serve on http://127.0.0.1:5000 (Ctrl-C stops everything)
+## Instagram/TikTok sandboxes, sweep due work every $(DUE_EVERY) s (log: instance/run-due.log),
+## serve on http://127.0.0.1:5000 (Ctrl-C stops everything)
 run: $(VENV)/.app db seed
 	@$(BIN)/python -m tests.fakes.stripe_fake --port $(SANDBOX_PORT) --api-key sk_test_hashmark_sandbox \
 	  --webhook-url http://127.0.0.1:5000/webhooks/stripe --webhook-secret whsec_hashmark_sandbox \
 	  --currency pln & sandbox=$$!; \
 	$(BIN)/python -m tests.fakes.platforms --port $(PLATFORMS_PORT) --seed & platforms=$$!; \
-	trap 'kill $$sandbox $$platforms 2>/dev/null' EXIT INT TERM; \
+	while sleep $(DUE_EVERY); do STRIPE_API_BASE=http://127.0.0.1:$(SANDBOX_PORT) $(FLASK) marketplace run-due >> instance/run-due.log 2>&1; done & due=$$!; \
+	trap 'kill $$sandbox $$platforms $$due 2>/dev/null' EXIT INT TERM; \
 	STRIPE_API_BASE=http://127.0.0.1:$(SANDBOX_PORT) $(FLASK) run --host 127.0.0.1 --port 5000
 
 db: $(VENV)/.app

@@ -13,20 +13,24 @@ from __future__ import annotations
 from blinker import Namespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_babel import lazy_ngettext
+from sqlalchemy import func, select
 
 from ..catalog import normalise_text
 from ..errors import NotAllowed, PermissionDenied
 from ..extensions import db
 from ..models import (Application, ApplicationStatus, Brand, Campaign, CampaignCountry, CampaignNiche,
-                      CampaignStatus, MinimumPayout, User, utcnow)
+                      CampaignStatus, MinimumPayout, Submission, User, utcnow)
 from ..money import Money
 from . import ledger
 from .audit import record_event
 from .campaign_input import CampaignInput, clean, end_of_day, start_of_day
+from .submission_states import S as Sub
 from .transitions import table, transition
 
 S = CampaignStatus
+# published posts waiting for a verdict, a review or the end of their live period
+PUBLISHED_UNSETTLED = (Sub.POSTED, Sub.VERIFYING, Sub.VERIFIED, Sub.APPROVED)
 TRANSITIONS = table(
     draft={S.AWAITING_FUNDING, S.CANCELLED},
     awaiting_funding={S.OPEN, S.DRAFT, S.CANCELLED},
@@ -155,6 +159,13 @@ def reopen_campaign(campaign: Campaign, *, actor: User) -> None:
     transition(campaign, S.OPEN, transitions=TRANSITIONS, actor=actor)
 
 
+def _posts_in_flight(campaign: Campaign) -> int:
+    """Submissions a creator has published and nobody has settled yet: cancelling would leave
+    them unpaid, so they block cancellation."""
+    return db.session.scalar(select(func.count()).select_from(Submission).where(
+        Submission.campaign_id == campaign.id, Submission.status.in_(PUBLISHED_UNSETTLED)))
+
+
 def cancel_campaign(campaign: Campaign, *, actor: User, reason: str = "") -> None:
     """Cancel, release every reservation and open applications, and let payments refund."""
     from .applications import release_on_cancel
@@ -162,6 +173,13 @@ def cancel_campaign(campaign: Campaign, *, actor: User, reason: str = "") -> Non
     if actor.role != "admin":
         _owned(campaign, actor)
     ledger.lock_campaign(campaign)
+    posted = _posts_in_flight(campaign)
+    if posted:
+        raise NotAllowed(None, lazy_ngettext(
+            "%(num)d creator has already published a post for this campaign. Approve or reject it first; "
+            "an approved post is paid once its live period ends, then you can cancel.",
+            "%(num)d creators have already published posts for this campaign. Approve or reject each "
+            "post first; approved posts are paid once their live period ends, then you can cancel.", posted))
     transition(campaign, S.CANCELLED, transitions=TRANSITIONS, actor=actor, reason=reason or None)
     applications = db.session.scalars(
         select(Application).where(Application.campaign_id == campaign.id,

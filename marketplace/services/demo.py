@@ -7,13 +7,14 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Campaign, Role, utcnow
+from ..models import Application, Campaign, Role, utcnow
 from ..money import Money
 from . import accounts, campaigns
 from .campaign_input import CampaignInput
 
 DEMO_PASSWORD = "hashmark-demo-2026"
 BRAND_EMAIL = "brand@demo.example.com"
+CREATOR_EMAIL = "creator@demo.example.com"
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _campaigns(brand_user) -> None:
             title=demo.title, brief=demo.brief, product_category=demo.category, platforms=list(demo.platforms),
             hashtags=list(demo.hashtags), mentions=list(demo.mentions), disclosure_required=True,
             disclosure_locale=demo.locale, payout=demo.payout, slots=demo.slots,
-            application_deadline=today + timedelta(days=14), posting_starts=today + timedelta(days=1),
+            application_deadline=today + timedelta(days=14), posting_starts=today,
             posting_ends=today + timedelta(days=30), min_live_days=14,
         )
         campaign = campaigns.create_campaign(brand, data, actor=brand_user)
@@ -98,8 +99,8 @@ def seed_demo() -> list[DemoAccount]:
         _ensure(Role.BRAND, BRAND_EMAIL, lambda: accounts.sign_up_brand(
             email=BRAND_EMAIL, password=DEMO_PASSWORD, company_name="Palarnia Kraków",
             country="PL", default_currency="PLN", locale="pl")),
-        _ensure(Role.CREATOR, "creator@demo.example.com", _creator(
-            "creator@demo.example.com", "Ania Creates", "PL", ["food", "travel", "lifestyle"], "pl",
+        _ensure(Role.CREATOR, CREATOR_EMAIL, _creator(
+            CREATOR_EMAIL, "Ania Creates", "PL", ["food", "travel", "lifestyle"], "pl",
             "ania.creator", None, 12_400)),
         _ensure(Role.CREATOR, "thai.creator@demo.example.com", _creator(
             "thai.creator@demo.example.com", "Nok Eats", "TH", ["food", "travel"], "th",
@@ -108,4 +109,23 @@ def seed_demo() -> list[DemoAccount]:
     db.session.flush()
     _campaigns(accounts.find_user(BRAND_EMAIL))
     db.session.flush()
+    _accept_demo_creator(accounts.find_user(BRAND_EMAIL), accounts.find_user(CREATOR_EMAIL))
+    db.session.flush()
     return made
+
+
+def _accept_demo_creator(brand_user, creator_user) -> None:
+    """Ania starts already accepted into the coffee campaign, so the sandbox walk-through can go
+    straight to linking Instagram, publishing and submitting the post."""
+    from . import applications
+
+    campaign = db.session.scalar(select(Campaign).where(Campaign.brand_id == brand_user.brand.id,
+                                                        Campaign.title == DEMO_CAMPAIGNS[0].title))
+    if campaign is None or campaign.status != "open":
+        return
+    if db.session.scalar(select(Application).where(Application.campaign_id == campaign.id,
+                                                   Application.creator_id == creator_user.creator.id)):
+        return
+    application = applications.apply(campaign, creator_user.creator, actor=creator_user,
+                                     pitch="Coffee is my morning ritual; my followers love brewing tips.")
+    applications.accept(application, actor=brand_user)

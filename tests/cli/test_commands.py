@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.models import Campaign, User
+from marketplace.models import Application, Campaign, Creator, User
 
 
 def test_create_admin(app):
@@ -32,12 +32,16 @@ def test_seed_demo_is_idempotent_and_prints_credentials(app):
     assert users == 4 and campaigns == 3
     statuses = sorted(db.session.scalars(select(Campaign.status)).all())
     assert statuses == ["draft", "open", "open"]
+    accepted = db.session.execute(select(Creator.display_name, Campaign.title).join(Application.creator)
+                                  .join(Application.campaign).where(Application.status == "accepted")).all()
+    assert accepted == [("Ania Creates", "Autumn coffee with Palarnia Kraków")]
 
     second = runner.invoke(args=["marketplace", "seed-demo"])
     assert second.exit_code == 0
     assert "already there" in second.output
     assert db.session.scalar(select(func.count()).select_from(User)) == users
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == campaigns
+    assert db.session.scalar(select(func.count()).select_from(Application)) == 1
 
 
 def test_seeded_accounts_can_log_in(app, client):

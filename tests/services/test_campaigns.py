@@ -166,6 +166,28 @@ def test_cancel_releases_reservations_closes_applications_and_signals_refund():
         campaigns.reopen_campaign(campaign, actor=owner)
 
 
+@pytest.mark.parametrize("status, blocks", [("posted", True), ("verified", True), ("approved", True),
+                                            ("approved_draft", False), ("failed", False), ("taken_down", False)])
+def test_cancel_waits_for_published_posts_to_be_settled(status, blocks):
+    from marketplace.models import Submission
+
+    from ..factories import accepted_application
+
+    application = accepted_application()
+    campaign = application.campaign
+    db.session.add(Submission(application_id=application.id, campaign_id=campaign.id,
+                              creator_id=application.creator_id, platform="instagram", status=status))
+    db.session.flush()
+    if blocks:
+        with pytest.raises(NotAllowed, match="1 creator has already published a post"):
+            campaigns.cancel_campaign(campaign, actor=campaign.brand.user)
+        assert campaign.status == "open"
+        assert ledger.balance(ledger.reserved(campaign.id), "PLN") == campaign.cost_per_post
+    else:
+        campaigns.cancel_campaign(campaign, actor=campaign.brand.user)
+        assert campaign.status == "cancelled"
+
+
 def test_creators_cannot_manage_campaigns():
     campaign = open_campaign()
     creator = CreatorFactory()

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...money import SUPPORTED_CURRENCIES
 from ..forms import options
@@ -21,3 +21,20 @@ class MinimumPayoutForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency.choices = options((c, c) for c in SUPPORTED_CURRENCIES)
+
+
+class AdvanceClockForm(FlaskForm):
+    days = IntegerField(_l("Days"), default=1, validators=[Optional(), NumberRange(min=0, max=60)])
+    hours = IntegerField(_l("Hours"), default=0, validators=[Optional(), NumberRange(min=0, max=23)])
+
+
+class ScheduleSettingsForm(FlaskForm):
+    """The submission schedule's knobs (bounds come from `services.settings.KNOBS`)."""
+
+    review_days = IntegerField(_l("Days a brand has to review a verified post"),
+                               validators=[DataRequired()],
+                               description=_l("A verified, compliant post left unreviewed this long is approved automatically."))
+    review_reminder_hours = IntegerField(_l("Remind the brand this many hours before the deadline"),
+                                         validators=[DataRequired()])
+    live_grace_hours = IntegerField(_l("Hours a creator has to restore a removed or broken post"),
+                                    validators=[DataRequired()])

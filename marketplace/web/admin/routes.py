@@ -18,7 +18,7 @@ from ...money import Money, MoneyParseError
 from ...services import accounts, settings
 from ..forms import show_error, page_arg
 from . import bp
-from .forms import MinimumPayoutForm, ReasonForm
+from .forms import MinimumPayoutForm, ReasonForm, ScheduleSettingsForm
 
 PAGE_SIZE = 50
 # password-reset links are credentials: admins see that one was sent, never the token
@@ -102,10 +102,20 @@ def outbox_retry(message_id: int):
     return redirect(url_for("admin.outbox_message", message_id=message.id))
 
 
+SCHEDULE_KNOBS = ("review_days", "review_reminder_hours", "live_grace_hours")
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 def platform_settings():
     form = MinimumPayoutForm()
-    if form.validate_on_submit():
+    schedule = ScheduleSettingsForm(prefix="schedule", data={name: settings.platform_setting(name)
+                                                             for name in SCHEDULE_KNOBS})
+    if request.method == "POST" and request.form.get("which") == "schedule":
+        if schedule.validate_on_submit() and _save_schedule(schedule):
+            tx.commit()
+            flash(_("Schedule settings saved."), "success")
+            return redirect(url_for("admin.platform_settings"))
+    elif form.validate_on_submit():
         try:
             amount = Money.parse(form.amount.data, form.currency.data, locale=str(get_locale()))
             settings.set_minimum_payout(amount, actor=current_user)
@@ -118,5 +128,17 @@ def platform_settings():
             tx.commit()
             flash(_("Minimum payout for %(currency)s saved.", currency=amount.currency), "success")
             return redirect(url_for("admin.platform_settings"))
-    return render_template("admin/settings.html", form=form, minimums=settings.minimum_payouts(),
+    return render_template("admin/settings.html", form=form, schedule=schedule, minimums=settings.minimum_payouts(),
                            fee_basis_points=current_app.config["PLATFORM_FEE_BASIS_POINTS"])
+
+
+def _save_schedule(schedule: ScheduleSettingsForm) -> bool:
+    """Save every knob, or none: the first out-of-bounds value becomes that field's error."""
+    for name in SCHEDULE_KNOBS:
+        try:
+            settings.set_platform_setting(name, getattr(schedule, name).data, actor=current_user)
+        except NotAllowed as error:
+            tx.rollback()
+            getattr(schedule, name).errors = [str(error.message)]
+            return False
+    return True
