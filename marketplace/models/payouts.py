@@ -51,8 +51,12 @@ class Payout(db.Model):
     failure_message: Mapped[str | None] = mapped_column(Text)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hold_reason: Mapped[str | None] = mapped_column(Text)   # an admin held it back, and why
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     processing_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    transferred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in the creator's Stripe balance
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)         # Stripe paid it out to their bank
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -195,7 +195,11 @@ def upgrade():
     sa.Column('failure_message', sa.Text(), nullable=True),
     sa.Column('approved_by_id', sa.Integer(), nullable=True),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('hold_reason', sa.Text(), nullable=True),
+    sa.Column('held_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('processing_started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('transferred_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('paid_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=True),
@@ -216,6 +220,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_payouts_campaign_id'), ['campaign_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_payouts_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_payouts_creator_id'), ['creator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payouts_next_attempt_at'), ['next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_payouts_status'), ['status'], unique=False)
 
     op.create_table('verification_reports',
@@ -271,6 +276,7 @@ def downgrade():
     op.drop_table('verification_reports')
     with op.batch_alter_table('payouts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payouts_status'))
+        batch_op.drop_index(batch_op.f('ix_payouts_next_attempt_at'))
         batch_op.drop_index(batch_op.f('ix_payouts_creator_id'))
         batch_op.drop_index(batch_op.f('ix_payouts_created_at'))
         batch_op.drop_index(batch_op.f('ix_payouts_campaign_id'))
