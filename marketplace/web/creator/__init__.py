@@ -6,4 +6,4 @@ from ..gates import restrict_to
 bp = Blueprint("creator", __name__)
 restrict_to(bp, Role.CREATOR)
 
-from . import accounts, payouts, routes, submissions  # noqa: E402,F401
+from . import accounts, earnings, payouts, routes, submissions  # noqa: E402,F401
