@@ -52,6 +52,19 @@ def run_due() -> None:
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
 
 
+@group.command("verify-audit")
+def verify_audit() -> None:
+    """Check the audit trail's hash chain; exits 1 naming the first broken link."""
+    from .services.audit import verify_chain
+
+    checked, broken = verify_chain()
+    if broken is not None:
+        raise click.ClickException(
+            f"The audit trail is broken at event {broken.event_id} (link {broken.chain_seq}): {broken.problem}. "
+            f"The {checked} links before it are intact.")
+    click.echo(f"The audit trail is intact: {checked} events, every link checked.")
+
+
 def register_cli(app: Flask) -> None:
     from .verification.command import check_caption_command
 

@@ -1,6 +1,6 @@
 """All models, imported here so that metadata (and Alembic) sees every table."""
 from .applications import Application, ApplicationStatus
-from .audit import AuditEvent
+from .audit import AuditChainHead, AuditEvent
 from .brands import Brand
 from .campaigns import Campaign, CampaignCountry, CampaignNiche, CampaignStatus, Platform
 from .creators import Creator, CreatorNiche
@@ -21,6 +21,7 @@ from .users import Role, User, UserStatus
 __all__ = [
     "Application",
     "ApplicationStatus",
+    "AuditChainHead",
     "AuditEvent",
     "Brand",
     "Campaign",
