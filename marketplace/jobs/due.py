@@ -1,16 +1,21 @@
 """Work that is due again: what a worker retries at scale, swept here for in-process setups
-(`flask marketplace run-due`, which a cron or `make run`'s loop can call)."""
+(`flask marketplace run-due`, which a cron or `make run`'s loop can call).
+
+Each item commits on its own, so no transaction is open while Stripe or a platform answers.
+"""
 from __future__ import annotations
 
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from .. import clock
 from .. import db as tx
 from ..extensions import db
 from ..models import Funding, FundingStatus, Refund, RefundStatus, StripeEvent, utcnow
 from ..payments.errors import PaymentError
 from ..payments.sync import sync_funding
+from ..services import linked_accounts, live_checks, review_deadline, verifier
 from .payments import execute_refund, process_stripe_event
 
 STALE = timedelta(minutes=5)
@@ -36,4 +41,18 @@ def run_due() -> dict[str, int]:
             sync_funding(session_id)
         except PaymentError:
             tx.rollback()
-    return {"stripe_events": len(events), "refunds": len(refunds), "fundings": len(sessions)}
+    return {"stripe_events": len(events), "refunds": len(refunds), "fundings": len(sessions),
+            **_submissions_due()}
+
+
+def _submissions_due() -> dict[str, int]:
+    """Linked-account tokens, post verifications to retry, live checks, brand review deadlines:
+    all on the schedules' clock (`clock.now()`, which the sandbox can move forward)."""
+    now = clock.now()
+    refreshed = linked_accounts.refresh_expiring(now)
+    tx.commit()
+    verifications = verifier.run_due(now)
+    checks = live_checks.run_due(now)
+    reviews = review_deadline.run(now)
+    tx.commit()
+    return {"tokens_refreshed": refreshed, "verifications": verifications, "live_checks": checks, **reviews}

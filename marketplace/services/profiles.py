@@ -1,7 +1,8 @@
 """Creator profiles: what brands see, and what the marketplace matches campaigns against.
 
-Follower counts are self-reported until Instagram and TikTok accounts are linked (a later
-release verifies them); handles are checked against each platform's username rules.
+Handles and follower counts are self-reported until the creator links the Instagram or TikTok
+account; from then on the platform's own values stand and typed ones are ignored. Handles are
+checked against each platform's username rules.
 """
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import re
 from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ..catalog import NICHES, country_codes
 from ..errors import NotAllowed, PermissionDenied
 from ..extensions import db
-from ..models import Creator, CreatorNiche, User
+from ..models import Creator, CreatorNiche, LinkedAccount, User
 from .audit import record_event
 
 MAX_DISPLAY_NAME = 80
@@ -64,6 +66,15 @@ def update_creator_profile(creator: Creator, *, actor: User, display_name: str, 
                      _l("A TikTok username has 2 to 24 characters: letters, digits, dots and underscores."))
     if isinstance(followers, bool) or not isinstance(followers, int) or not 0 <= followers <= MAX_FOLLOWERS:
         raise NotAllowed("followers", _l("Enter a whole number between 0 and %(n)s.", n=f"{MAX_FOLLOWERS:,}"))
+
+    linked = {account.platform: account for account in db.session.scalars(
+        select(LinkedAccount).where(LinkedAccount.creator_id == creator.id))}
+    if "instagram" in linked:
+        instagram = linked["instagram"].username.lower()
+    if "tiktok" in linked:
+        tiktok = linked["tiktok"].username.lower()
+    if linked:
+        followers = max(account.followers or 0 for account in linked.values())
 
     new = {"display_name": display_name, "country": country, "bio": bio, "instagram_handle": instagram,
            "tiktok_handle": tiktok, "followers": followers}

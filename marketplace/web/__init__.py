@@ -24,6 +24,7 @@ def init_web(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .brand import bp as brand_bp
     from .creator import bp as creator_bp
+    from .files import bp as files_bp
     from .public import bp as public_bp
     from .webhooks import bp as webhooks_bp
 
@@ -33,6 +34,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(creator_bp, url_prefix="/creator")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(files_bp)
     register_login(app)
     register_security(app)
     register_error_handlers(app)

@@ -143,19 +143,29 @@ def shots(request) -> Shots:
 
 
 @pytest.fixture
-def desktop(browser, stack):
-    """A fresh browser context (its own cookies) on a desktop-sized window."""
-    context = browser.new_context(viewport=DESKTOP, base_url=stack.app_url, locale="en-GB")
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
+def people(browser, stack):
+    """`people("desktop" | "phone")`: a new browser context (its own cookies: one person) sized
+    like a desktop window or a 390-px phone. Closed at the end of the test."""
+    made = []
+
+    def new(device: str = "desktop"):
+        options = {"viewport": DESKTOP} if device == "desktop" else {
+            "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+        context = browser.new_context(base_url=stack.app_url, locale="en-GB", **options)
+        context.set_default_timeout(15_000)
+        made.append(context)
+        return context
+
+    yield new
+    for context in made:
+        context.close()
 
 
 @pytest.fixture
-def phone(browser, stack):
-    """A fresh browser context sized like a 390-px phone."""
-    context = browser.new_context(viewport=PHONE, base_url=stack.app_url, locale="en-GB", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
+def desktop(people):
+    return people("desktop")
+
+
+@pytest.fixture
+def phone(people):
+    return people("phone")

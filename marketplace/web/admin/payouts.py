@@ -24,8 +24,8 @@ def payouts():
                                                              Submission.permalink, Submission.platform))
             .order_by(Payout.created_at, Payout.id))
     pagination = db.paginate(stmt, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
-    totals = db.session.execute(
+    totals = [(currency, count, int(amount), int(fee)) for currency, count, amount, fee in db.session.execute(
         select(Payout.currency, func.count(), func.sum(Payout.amount_minor), func.sum(Payout.fee_minor))
-        .where(Payout.status == status).group_by(Payout.currency).order_by(Payout.currency)).all()
+        .where(Payout.status == status).group_by(Payout.currency).order_by(Payout.currency))]
     return render_template("admin/payouts.html", pagination=pagination, totals=totals, status=status,
                            statuses=list(PayoutStatus))

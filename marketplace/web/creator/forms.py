@@ -152,8 +152,8 @@ class ProfileForm(FlaskForm):
         render_kw={"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false", "maxlength": 25})
     followers = CountField(
         _l("Followers"), validators=[InputRequired(message=_l("Enter your follower count (0 is fine)."))],
-        description=_l("Your largest audience on Instagram or TikTok. You enter it yourself for now; it will be "
-                       "checked once you link your accounts in a later release, so keep it honest."),
+        description=_l("Your largest audience on Instagram or TikTok. Once you link an account, Hashmark takes "
+                       "the username and follower count from the platform itself."),
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
     def __init__(self, *args, locale: str, **kwargs):

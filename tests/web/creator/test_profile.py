@@ -34,7 +34,7 @@ def test_page_shows_the_current_profile_and_the_self_reported_note(client, creat
     assert 'value="kasia.gotuje"' in html and 'value="5000"' in html
     assert re.search(r'<input checked id="niches-\d+" name="niches" type="checkbox" value="food">', html)
     assert re.search(r'<input id="niches-\d+" name="niches" type="checkbox" value="travel">', html)
-    assert "later release" in html
+    assert "takes the username and follower count from the platform" in html
 
 
 def test_saving_the_profile(client, creator):
@@ -169,3 +169,15 @@ def test_unchanged_profile_writes_no_audit_event():
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "creators",
                                                          AuditEvent.entity_id == creator.id)).all()
     assert len(events) == 1
+
+
+def test_a_linked_account_s_handle_and_followers_beat_typed_ones(client, creator):
+    from marketplace.models import LinkedAccount, utcnow
+
+    db.session.add(LinkedAccount(creator_id=creator.id, platform="instagram", platform_user_id="1784",
+                                 username="Kasia.Real", followers=12_345, access_token_encrypted="sealed",
+                                 token_expires_at=utcnow()))
+    db.session.flush()
+    assert _post(client, instagram_handle="someone.else", followers="999999").status_code == 302
+    assert (creator.instagram_handle, creator.followers) == ("kasia.real", 12_345)
+    assert creator.tiktok_handle == "kasia_gotuje"   # not linked: the typed handle stands
