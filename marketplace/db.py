@@ -45,3 +45,16 @@ def rollback() -> None:
     db.session.rollback()
     if has_app_context():
         _callbacks().clear()
+
+
+def run_each(ids: list[int], work: Callable[[int], object], *, what: str) -> int:
+    """Commit, then run `work(id)` for each id; one that raises is rolled back and logged, and the
+    sweep goes on (its item stays due and is retried next time). Returns how many there were."""
+    commit()
+    for item in ids:
+        try:
+            work(item)
+        except Exception:
+            rollback()
+            log.exception("%s %s failed", what, item)
+    return len(ids)

@@ -145,3 +145,19 @@ def platforms(app, db_session, platforms_server, monkeypatch):
         monkeypatch.setitem(app.config, key, "hashmark-sandbox-secret")
     monkeypatch.setitem(app.config, "PLATFORM_TIMEOUT", 5)
     return platforms_server
+
+
+@pytest.fixture
+def own_app(fresh_database):
+    """An app on a database of its own, migrated, for tests whose transactions must really commit
+    (concurrency, two connections); the usual rolled-back `db_session` cannot show those."""
+    from flask_migrate import upgrade
+
+    options = {"pool_size": 8} if databases.backend() == "postgres" else {}
+    with fresh_database() as url:
+        made = create_app("testing", SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options)
+        with made.app_context():
+            upgrade()
+        yield made
+        with made.app_context():
+            db.engine.dispose()

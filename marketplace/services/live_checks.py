@@ -249,15 +249,8 @@ def due(now: datetime) -> list[int]:
 
 def run_due(now: datetime) -> int:
     """Every live check due at `now`, one after another; returns how many were due."""
-    ids = due(now)
-    tx.commit()
-    for submission_id in ids:
-        try:
-            check(submission_id, now)
-        except Exception:  # one broken check must not stop the others; its lease lapses and it is retried
-            tx.rollback()
-            log.exception("live check of submission %s failed", submission_id)
-    return len(ids)
+    # a check that raises is retried once its lease lapses
+    return tx.run_each(due(now), lambda submission_id: check(submission_id, now), what="live check of submission")
 
 
 def check(submission_id: int, now: datetime) -> None:

@@ -126,32 +126,30 @@ def caption_results(report: CaptionReport, campaign: Campaign, *,
 def _hashtag_entries(report: CaptionReport, required: Iterable[str], reasons: dict[str, Reason],
                      complete: bool, shown: int) -> list[Entry]:
     found = {key(tag.text): tag for tag in reversed(report.hashtags)}  # the first occurrence wins
-    entries = []
-    for tag in dict.fromkeys(map(normalise_required_hashtag, required)):
-        rule = f"hashtag:{tag}"
-        reason = reasons.get(f"missing_hashtag:{tag}")
-        if reason is None:
-            entries.append(_found(rule, HASHTAG_FOUND, {"tag": tag}, report, found[tag]))
-        elif complete:
-            entries.append(_from_reason(rule, FAIL, reason))
-        else:
-            entries.append(_beyond_cut(rule, report.platform, f"#{tag}", shown))
-    return entries
+    return _required_entries(report, map(normalise_required_hashtag, required), found, reasons, complete, shown,
+                             kind="hashtag", sigil="#", message=HASHTAG_FOUND, param="tag")
 
 
 def _mention_entries(report: CaptionReport, required: Iterable[str], reasons: dict[str, Reason],
                      complete: bool, shown: int) -> list[Entry]:
     found = {mention.text.casefold(): mention for mention in reversed(report.mentions)}
+    return _required_entries(report, map(normalise_required_mention, required), found, reasons, complete, shown,
+                             kind="mention", sigil="@", message=MENTION_FOUND, param="username")
+
+
+def _required_entries(report: CaptionReport, names: Iterable[str], found: dict, reasons: dict[str, Reason],
+                      complete: bool, shown: int, *, kind: str, sigil: str, message: str, param: str) -> list[Entry]:
+    """One entry per required hashtag or mention: found (where), missing, or possibly beyond a cut."""
     entries = []
-    for name in dict.fromkeys(map(normalise_required_mention, required)):
-        rule = f"mention:{name}"
-        reason = reasons.get(f"missing_mention:{name}")
+    for name in dict.fromkeys(names):
+        rule = f"{kind}:{name}"
+        reason = reasons.get(f"missing_{kind}:{name}")
         if reason is None:
-            entries.append(_found(rule, MENTION_FOUND, {"username": name}, report, found[name]))
+            entries.append(_found(rule, message, {param: name}, report, found[name]))
         elif complete:
             entries.append(_from_reason(rule, FAIL, reason))
         else:
-            entries.append(_beyond_cut(rule, report.platform, f"@{name}", shown))
+            entries.append(_beyond_cut(rule, report.platform, f"{sigil}{name}", shown))
     return entries
 
 

@@ -67,15 +67,8 @@ def due(now: datetime) -> list[int]:
 
 def run_due(now: datetime) -> int:
     """Every verification due at `now` (see `due`), one after another; returns how many."""
-    ids = due(now)
-    tx.commit()
-    for submission_id in ids:
-        try:
-            verify(submission_id, now)
-        except Exception:  # one broken attempt must not stop the others; it turns stale and is retried
-            tx.rollback()
-            log.exception("verification of submission %s failed", submission_id)
-    return len(ids)
+    # an attempt that raises turns stale and is retried
+    return tx.run_each(due(now), lambda submission_id: verify(submission_id, now), what="verification of submission")
 
 
 def verify(submission_id: int, now: datetime | None = None) -> datetime | None:

@@ -1,16 +1,13 @@
 """The audit trail is a hash chain: any edit, deletion or truncation is found and named."""
 import threading
 
-import pytest
 from sqlalchemy import delete, func, select, update
 
-from marketplace import create_app
 from marketplace import db as tx
 from marketplace.extensions import db
 from marketplace.models import AuditChainHead, AuditEvent
 from marketplace.services.audit import GENESIS, record_event, verify_chain
 
-from .. import databases
 from ..factories import AdminFactory
 
 
@@ -85,21 +82,7 @@ def test_cli_verify_audit_reports_intact_and_broken_trails(app):
     assert bad.exit_code == 1 and f"broken at event {events[1].id} (link 2)" in bad.output
 
 
-@pytest.fixture
-def chain_app(fresh_database):
-    from flask_migrate import upgrade
-
-    options = {"pool_size": 8} if databases.backend() == "postgres" else {}
-    with fresh_database() as url:
-        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options)
-        with app.app_context():
-            upgrade()
-        yield app
-        with app.app_context():
-            db.engine.dispose()
-
-
-def test_concurrent_writers_append_one_after_the_other(chain_app):
+def test_concurrent_writers_append_one_after_the_other(own_app):
     writers, each = 6, 5
     barrier = threading.Barrier(writers, timeout=30)
     errors = []
@@ -107,7 +90,7 @@ def test_concurrent_writers_append_one_after_the_other(chain_app):
     def write(n: int) -> None:
         barrier.wait()
         try:
-            with chain_app.app_context():
+            with own_app.app_context():
                 for i in range(each):
                     record_event("campaigns", n * 100 + i, "status_changed", actor=None, data={"writer": n})
                     tx.commit()
@@ -120,5 +103,5 @@ def test_concurrent_writers_append_one_after_the_other(chain_app):
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    with chain_app.app_context():
+    with own_app.app_context():
         assert verify_chain() == (writers * each, None)

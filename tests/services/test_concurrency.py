@@ -2,11 +2,8 @@
 import threading
 from datetime import timedelta
 
-import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from marketplace import create_app
 from marketplace import db as tx
 from marketplace.errors import NotAllowed
 from marketplace.extensions import db
@@ -14,20 +11,6 @@ from marketplace.models import Application, Brand, Campaign, Creator, CreatorNic
 from marketplace.money import Money
 from marketplace.services import applications, campaigns, ledger
 
-from .. import databases
-
-
-@pytest.fixture
-def race_app(fresh_database):
-    """An app on a database of its own: the racing transactions really commit."""
-    options = {"pool_size": 4} if databases.backend() == "postgres" else {}
-    with fresh_database() as url:
-        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options)
-        with app.app_context():
-            upgrade()
-        yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def _setup(app) -> tuple[int, list[int]]:
@@ -57,14 +40,14 @@ def _setup(app) -> tuple[int, list[int]]:
         return campaign.id, [apps[1].id, apps[2].id]
 
 
-def test_two_concurrent_acceptances_of_the_last_slot_commit_exactly_one(race_app):
-    campaign_id, racing = _setup(race_app)
+def test_two_concurrent_acceptances_of_the_last_slot_commit_exactly_one(own_app):
+    campaign_id, racing = _setup(own_app)
     barrier = threading.Barrier(2, timeout=20)
     outcomes: dict[int, str] = {}
 
     def accept(application_id: int) -> None:
         barrier.wait()  # both threads start their transactions at the same moment
-        with race_app.app_context():
+        with own_app.app_context():
             application = db.session.get(Application, application_id)
             brand_user = application.campaign.brand.user
             try:
@@ -82,7 +65,7 @@ def test_two_concurrent_acceptances_of_the_last_slot_commit_exactly_one(race_app
         thread.join(timeout=30)
 
     assert sorted(o.split(":")[0] for o in outcomes.values()) == ["accepted", "refused"]
-    with race_app.app_context():
+    with own_app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         accepted = db.session.scalar(select(func.count()).select_from(Application).where(
             Application.campaign_id == campaign_id, Application.status == "accepted"))
