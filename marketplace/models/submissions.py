@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -38,6 +38,13 @@ class Verdict(StrEnum):
     CANNOT_VERIFY = "cannot_verify"
 
 
+# A post counts for one submission at a time: once its submission failed, was rejected or was taken
+# down, the post may be submitted again (e.g. a fixed post for the same campaign).
+POST_RELEASED = (SubmissionStatus.FAILED, SubmissionStatus.REJECTED, SubmissionStatus.TAKEN_DOWN)
+_POST_COUNTED = text("post_id IS NOT NULL AND status NOT IN (%s)"
+                     % ", ".join(f"'{status.value}'" for status in POST_RELEASED))
+
+
 class Submission(db.Model):
     __tablename__ = "submissions"
     __table_args__ = (
@@ -45,6 +52,8 @@ class Submission(db.Model):
         CheckConstraint(enum_check("status", list(SubmissionStatus)), name="status"),
         CheckConstraint("platform IN ('instagram', 'tiktok')", name="platform"),
         CheckConstraint("verification_attempts >= 0", name="attempts_not_negative"),
+        Index("uq_submissions_platform_post_id", "platform", "post_id", unique=True,
+              sqlite_where=_POST_COUNTED, postgresql_where=_POST_COUNTED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +77,7 @@ class Submission(db.Model):
     verdict: Mapped[str | None] = mapped_column(String(16))
     verification_attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # why the latest read of the post failed, if it did
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # the brand's review
     review_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -5,6 +5,11 @@ Application status transitions:
     accepted -> completed | withdrawn
 Accepting moves one post's cost (payout + fee) from the campaign's escrow to its reservations,
 under a lock on the campaign, so no campaign ever commits more than it was funded.
+
+Reservations are numbered per application: the acceptance makes the first, an admin overturning a
+rejection (whose release gave the money back) makes the next. Release n pairs with reservation n,
+under its own ledger reference, so each reservation is released at most once and a later one can
+still be released.
 """
 from __future__ import annotations
 
@@ -15,12 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import NotAllowed, PermissionDenied
 from ..extensions import db
 from ..links import path_for
-from ..models import Application, ApplicationStatus, Campaign, CampaignStatus, Creator, User, utcnow
+from ..models import (Application, ApplicationStatus, Campaign, CampaignStatus, Creator, LedgerTransaction, Submission, User,
+                      utcnow)
 from . import ledger
 from .audit import record_event
 from .campaigns import minimum_payout
 from .eligibility import ineligibility
 from .notifications import notify
+from .submission_states import S as Sub
 from .transitions import table, transition
 
 A = ApplicationStatus
@@ -89,9 +96,7 @@ def accept(application: Application, *, actor: User) -> None:
         raise NotAllowed(None, _l("The campaign's uncommitted budget (%(available)s) cannot cover another "
                                   "post (%(cost)s).", available=str(available), cost=str(cost)))
     transition(application, A.ACCEPTED, transitions=TRANSITIONS, actor=actor)
-    ledger.move("reservation", cost, source=ledger.escrow(campaign.id), destination=ledger.reserved(campaign.id),
-                reference=f"reserve:application:{application.id}", campaign=campaign,
-                application_id=application.id, actor=actor)
+    _reserve(application, actor=actor)
     notify(application.creator.user, "application_accepted",
            link=path_for("creator.campaign_view", campaign_id=campaign.id), **_names(application))
 
@@ -105,11 +110,63 @@ def reject(application: Application, *, actor: User, reason: str = "") -> None:
            link=path_for("creator.applications"), reason=reason, **_names(application))
 
 
+# --- reserved budget ---------------------------------------------------------------------------
+
+def _reference(verb: str, application_id: int, number: int) -> str:
+    """The ledger reference of reservation (`reserve`) or release (`release`) number `number`."""
+    base = f"{verb}:application:{application_id}"
+    return base if number == 1 else f"{base}:{number}"
+
+
+def _count(application: Application, verb: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(LedgerTransaction).where(
+        LedgerTransaction.application_id == application.id,
+        LedgerTransaction.reference.like(f"{verb}:application:%")))
+
+
+def reservation_held(application: Application) -> bool:
+    """True while the application's latest reservation has not been released."""
+    return _count(application, "reserve") > _count(application, "release")
+
+
+def _reserve(application: Application, *, actor: User | None) -> None:
+    campaign = application.campaign
+    ledger.move("reservation", campaign.cost_per_post, source=ledger.escrow(campaign.id),
+                destination=ledger.reserved(campaign.id),
+                reference=_reference("reserve", application.id, _count(application, "reserve") + 1),
+                campaign=campaign, application_id=application.id, actor=actor)
+
+
+def reserve_again(application: Application, *, actor: User) -> None:
+    """Reserve an accepted application's post cost once more, after its reservation was released
+    (an admin overturning a rejection). A no-op while a reservation is held; refused when the
+    campaign's uncommitted budget no longer covers the post."""
+    campaign = application.campaign
+    ledger.lock_campaign(campaign)
+    if reservation_held(application):
+        return
+    if application.status != A.ACCEPTED:
+        raise NotAllowed(None, _l("%(creator)s's application is %(status)s, so no budget can be reserved for "
+                                  "their post.", creator=application.creator.display_name,
+                                  status=application.status))
+    cost = campaign.cost_per_post
+    available = ledger.balance(ledger.escrow(campaign.id), campaign.currency)
+    if available < cost:
+        raise NotAllowed(None, _l("The campaign's escrow no longer holds this post's cost: %(available)s is "
+                                  "uncommitted and the post needs %(cost)s (the budget may have been refunded "
+                                  "to the brand).", available=str(available), cost=str(cost)))
+    _reserve(application, actor=actor)
+
+
 def release_reservation(application: Application, *, actor: User | None, kind: str = "release") -> None:
-    """Give an accepted application's reservation back to the campaign's escrow."""
+    """Give an accepted application's latest reservation back to the campaign's escrow (once per
+    reservation: a repeat is a no-op)."""
+    number = _count(application, "reserve")
+    if number == 0:
+        return
     campaign = application.campaign
     ledger.move(kind, campaign.cost_per_post, source=ledger.reserved(campaign.id),
-                destination=ledger.escrow(campaign.id), reference=f"release:application:{application.id}",
+                destination=ledger.escrow(campaign.id), reference=_reference("release", application.id, number),
                 campaign=campaign, application_id=application.id, actor=actor)
 
 
@@ -118,12 +175,23 @@ def withdraw(application: Application, *, actor: User) -> None:
     was_accepted = application.status == A.ACCEPTED
     if was_accepted:
         ledger.lock_campaign(application.campaign)
+        if _published(application):
+            raise NotAllowed(None, _l("You have already published your post for this campaign, so you cannot "
+                                      "withdraw now: the brand reviews it, and you are paid once it has stayed "
+                                      "online long enough."))
     if not transition(application, A.WITHDRAWN, transitions=TRANSITIONS, actor=actor):
         return  # already withdrawn: nothing moves, nobody is told twice
     if was_accepted:
         release_reservation(application, actor=actor, kind="release")
     notify(application.campaign.brand.user, "application_withdrawn",
            link=path_for("brand.campaign_detail", campaign_id=application.campaign_id), **_names(application))
+
+
+def _published(application: Application) -> bool:
+    """A post was submitted and is still in play (not failed, rejected or taken down)."""
+    return db.session.scalar(select(func.count()).select_from(Submission).where(
+        Submission.application_id == application.id,
+        Submission.status.in_([Sub.POSTED, Sub.VERIFYING, Sub.VERIFIED, Sub.APPROVED, Sub.LIVE_CHECK_PASSED]))) > 0
 
 
 def release_on_cancel(application: Application, *, actor: User) -> None:

@@ -1,9 +1,10 @@
 """Creators' linked Instagram and TikTok accounts: linking them (OAuth), unlinking them, and the
 tokens other services read posts with.
 
-Tokens live encrypted in `LinkedAccount`; `token_for` hands out a usable one, refreshing it first
-when it is close to expiry, and marks the account `relink_needed` when the platform says the
-grant is gone, so the creator is asked to link again instead of every check failing quietly.
+Tokens live encrypted in `LinkedAccount`; `usable_token` hands out a usable one, refreshing it
+first when it is close to expiry, and marks the account `relink_needed` when the platform says the
+grant is gone (or the token cannot be decrypted any more), so the creator is asked to link again
+instead of every check failing quietly.
 
 A linked account is the creator's proof of audience: linking copies its username into the
 creator's handle and its follower count into `Creator.followers` (the larger of the linked
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -21,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import db as tx
 from .. import vault
 from ..errors import InvalidTransition, NotAllowed, PermissionDenied
 from ..extensions import db
@@ -96,76 +99,135 @@ def store_token(account: LinkedAccount, token: LinkedToken) -> None:
     account.refreshed_at = utcnow()
 
 
-def token_for(account: LinkedAccount) -> LinkedToken:
+def usable_token(account: LinkedAccount) -> LinkedToken:
     """A token to call the platform with, refreshed first when it expires within the margin.
 
-    Raises TokenError (after marking the account `relink_needed`) when the grant is gone, and
-    TemporarySourceError when the platform cannot be reached (the stored token is kept).
+    A step of an entry point, like the verifier's steps: it commits after reading the account and
+    after storing a refreshed token, so no transaction is open while the platform answers.
+    Raises TokenError when the grant is gone or the stored token cannot be decrypted (the account
+    is then `relink_needed` and the creator told), TemporarySourceError when the platform cannot
+    be reached (the stored token is kept).
     """
-    if account.status == LinkedAccountStatus.RELINK_NEEDED:
-        raise TokenError(platform=account.platform)
-    token = stored_token(account)
-    if token.expires_at - utcnow() > REFRESH_MARGIN[account.platform]:
-        return token
-    return _refreshed(account, token)
-
-
-def _refreshed(account: LinkedAccount, token: LinkedToken) -> LinkedToken:
-    try:
-        token = client_for(account.platform).refresh(source_settings(), token)
-    except TokenError as error:
-        mark_relink_needed(account, error.message)
-        raise
-    store_token(account, token)
-    db.session.flush()
+    token, _ = _usable(account, utcnow())
     return token
 
 
+@dataclass(frozen=True)
+class _Held:
+    """A stored token as read, with its ciphertext: linking again meanwhile changes it."""
+
+    account_id: int
+    platform: str
+    token: LinkedToken
+    sealed: str
+
+
+def _usable(account: LinkedAccount, now: datetime) -> tuple[LinkedToken, bool]:
+    """The token, and whether it was refreshed (it is when it expires within the margin of `now`)."""
+    held = _hold(account)
+    tx.commit()
+    if held.token.expires_at - now > REFRESH_MARGIN[held.platform]:
+        return held.token, False
+    return _refresh(held), True
+
+
+def _hold(account: LinkedAccount) -> _Held:
+    if account.status == L.RELINK_NEEDED:
+        raise TokenError(platform=account.platform)
+    try:
+        token = stored_token(account)
+    except vault.VaultError:
+        log.error("linked account %s: the stored token cannot be decrypted with the configured keys", account.id)
+        error = TokenError(platform=account.platform, code="token_undecryptable")
+        mark_relink_needed(account, error.message)
+        tx.commit()
+        raise error from None
+    return _Held(account.id, account.platform, token, account.access_token_encrypted)
+
+
+def _refresh(held: _Held) -> LinkedToken:
+    """Ask the platform for a new token (no transaction open), then store it (commit)."""
+    try:
+        token = client_for(held.platform).refresh(source_settings(), held.token)
+    except TokenError as error:
+        if (account := _unchanged(held)) is not None:
+            mark_relink_needed(account, error.message)
+        tx.commit()
+        raise
+    if (account := _unchanged(held)) is not None:
+        store_token(account, token)
+    tx.commit()
+    return token
+
+
+def _unchanged(held: _Held) -> LinkedAccount | None:
+    """The account, unless it was unlinked or linked again while the platform answered."""
+    account = db.session.get(LinkedAccount, held.account_id)
+    return account if account is not None and account.access_token_encrypted == held.sealed else None
+
+
 def mark_relink_needed(account: LinkedAccount, why: str) -> None:
-    """The platform refused the token: the creator has to link again (audited)."""
+    """The platform refused the account's token (or it cannot be decrypted): the creator has to
+    link again. Audited, and the creator is told; an account already waiting is left as it is."""
+    if account.status != L.ACTIVE:
+        return
     account.last_error = why
     transition(account, L.RELINK_NEEDED, transitions=TRANSITIONS, actor=None, reason=why)
+    notify(account.creator.user, "relink_needed", link=path_for(ACCOUNTS_ENDPOINT), platform=LABELS[account.platform])
 
 
 def refresh_expiring(now: datetime) -> int:
     """Refresh the tokens of active accounts that expire within their platform's margin, then
     re-read their profiles (follower counts move; Instagram's picture links expire). Run by the
-    due-work sweep; the caller commits.
+    due-work sweep. Each account commits on its own - read, commit, call the platform, store,
+    commit - so no transaction is open while a platform answers and one account never stops the
+    others.
 
-    A refused token marks the account `relink_needed` and tells the creator; a platform that
-    cannot be reached keeps the stored token for the next run. Returns how many were refreshed.
+    A refused or undecryptable token marks the account `relink_needed` and tells the creator; a
+    platform that cannot be reached keeps the stored token for the next run. Returns how many
+    were refreshed.
     """
     due = or_(*(and_(LinkedAccount.platform == platform, LinkedAccount.token_expires_at <= now + margin)
                 for platform, margin in REFRESH_MARGIN.items()))
-    accounts = db.session.scalars(select(LinkedAccount).where(LinkedAccount.status == L.ACTIVE, due)
-                                  .order_by(LinkedAccount.id)).all()
-    refreshed = 0
-    for account in accounts:
-        try:
-            token = _refreshed(account, stored_token(account))
-        except TokenError:
-            notify(account.creator.user, "relink_needed", link=path_for(ACCOUNTS_ENDPOINT),
-                   platform=LABELS[account.platform])
-            continue
-        except (SourceError, InvalidTransition) as error:  # unreachable, or changed meanwhile
-            log.warning("%s token of linked account %s not refreshed: %s", account.platform,
-                        account.id, getattr(error, "code", type(error).__name__))
-            continue
-        refreshed += 1
-        _reread_profile(account, token)
-    return refreshed
+    ids = list(db.session.scalars(select(LinkedAccount.id).where(LinkedAccount.status == L.ACTIVE, due)
+                                  .order_by(LinkedAccount.id)))
+    refreshed: list[int] = []
+    tx.run_each(ids, lambda account_id: _refresh_due(account_id, now, refreshed),
+                what="token refresh of linked account")
+    return len(refreshed)
 
 
-def _reread_profile(account: LinkedAccount, token: LinkedToken) -> None:
-    """Bring the stored profile up to date; a failed read keeps the old one until the next try."""
+def _refresh_due(account_id: int, now: datetime, refreshed: list[int]) -> None:
+    account = db.session.get(LinkedAccount, account_id)
+    if account is None or account.status != L.ACTIVE:
+        return
+    platform = account.platform
     try:
-        profile = client_for(account.platform).profile(source_settings(), token)
+        token, renewed = _usable(account, now)
+    except (SourceError, InvalidTransition) as error:  # refused (the creator is told), unreachable, changed
+        tx.rollback()
+        log.warning("%s token of linked account %s not refreshed: %s", platform, account_id,
+                    getattr(error, "code", type(error).__name__))
+        return
+    if renewed:
+        refreshed.append(account_id)
+        _reread_profile(account_id, platform, token)
+
+
+def _reread_profile(account_id: int, platform: str, token: LinkedToken) -> None:
+    """Bring the stored profile up to date (read with no transaction open, then commit); a failed
+    read keeps the old one until the next try."""
+    try:
+        profile = client_for(platform).profile(source_settings(), token)
     except SourceError as error:
-        log.warning("%s profile of linked account %s not read: %s", account.platform, account.id,
-                    error.code)
+        log.warning("%s profile of linked account %s not read: %s", platform, account_id, error.code)
+        return
+    account = db.session.get(LinkedAccount, account_id)
+    if account is None:
         return
     _apply_profile(account, profile)
     _sync_creator(account.creator, actor=None)
+    tx.commit()
 
 
 # -- linking ---------------------------------------------------------------------------------------

@@ -6,7 +6,14 @@ of compliance opens a grace period (`live_grace_hours`): the creator and the bra
 to restore, the post is re-read at least every 6 hours and at `grace_until`; restored in time
 clears it, otherwise the submission is `taken_down` and its reserved budget goes back to escrow.
 Compliant at or after `live_until`: an `approved` submission becomes `live_check_passed` and
-payable; a `verified` one waits for the brand (`after_approval` settles it).
+payable; a `verified` one waits for the brand (`after_approval` settles it). Nothing is settled
+unless a read at or after `live_until` found the post live and compliant (a self-reported post,
+which nothing reads, excepted: the brand confirmed it by hand).
+
+A post the creator's account no longer lets us read (token refused or undecryptable, account to
+link again) is the creator's to fix: it opens the grace period like a deleted post, and is taken
+down if still unreadable when it ends. Platform trouble (outage, rate limit) only postpones the
+check by an hour, with no verdict; either failure is kept in `last_error` until a read succeeds.
 
 Reading a post with the creator's token (`authorise`, `read`) and storing what was seen
 (`store_report`) are shared with the verifier. `check` and `run_due` are the steps of an entry
@@ -28,15 +35,16 @@ from .. import db as tx
 from ..errors import InvalidTransition
 from ..extensions import db
 from ..links import path_for
-from ..models import (CaptionSnapshot, LinkedAccount, LinkedAccountStatus, MetricSnapshot, Submission,
-                      SubmissionStatus, User, VerificationReport)
+from ..models import (CaptionSnapshot, LinkedAccount, MetricSnapshot, Submission, SubmissionStatus, User, Verdict,
+                      VerificationReport)
 from ..verification import CaptionReport
 from ..verification.sources import (LinkedToken, NotProfessionalAccount, Post, PostNotFound, ScopeMissing,
                                     SourceError, TokenError, client_for, instagram)
 from ..verification.sources.errors import LABELS
+from ..verification.text import N_, render_message
 from . import linked_accounts, payouts, post_report
 from .applications import release_reservation
-from .caption_history import sha256_of
+from .caption_history import POST_SOURCES, sha256_of
 from .notifications import notify
 from .settings import platform_setting
 from .submission_states import UNDER_LIVE_WATCH, move
@@ -49,6 +57,8 @@ AFTER_TROUBLE = timedelta(hours=1)          # the platform could not answer: try
 LEASE = timedelta(minutes=10)               # a claimed check left longer than this is taken over
 CREATOR_MUST_RELINK = (TokenError, NotProfessionalAccount, ScopeMissing)
 INSIGHTS_SCOPE = "instagram_business_manage_insights"
+UNREADABLE = N_("We can no longer read your post because your %(platform)s connection was removed or expired: "
+                "link it again by %(deadline)s.")
 
 
 # -- schedule ------------------------------------------------------------------------------------
@@ -82,8 +92,8 @@ def start_watch(submission: Submission, now: datetime) -> None:
 
 def after_approval(submission: Submission, now: datetime) -> None:
     """Called in the brand's approve transaction, after the move to `approved`: settle at once
-    when the live period is over and the last check found the post compliant; otherwise the
-    schedule continues."""
+    when the live period is over and a read since its end found the post compliant; otherwise
+    the schedule continues (with a check due at once when the period is over)."""
     if submission.status != S.APPROVED:
         return
     if submission.live_until is None:
@@ -91,10 +101,23 @@ def after_approval(submission: Submission, now: datetime) -> None:
         submission.live_until = start + timedelta(days=submission.campaign.min_live_days)
     if submission.grace_until is not None:
         return
-    if now >= submission.live_until:
+    if now >= submission.live_until and compliant_at_the_end(submission):
         settle(submission)
     elif submission.next_live_check_at is None:
-        submission.next_live_check_at = _next_for(submission, now)
+        submission.next_live_check_at = _next_for(submission, now) or now
+
+
+def compliant_at_the_end(submission: Submission) -> bool:
+    """Did the latest read of the post, at or after `live_until`, find it live and compliant?
+    A self-reported post is never read: the brand's confirmation stands for it."""
+    if submission.self_reported:
+        return True
+    latest = db.session.scalar(
+        select(VerificationReport).where(VerificationReport.submission_id == submission.id,
+                                         VerificationReport.kind.in_(POST_SOURCES))
+        .order_by(VerificationReport.checked_at.desc(), VerificationReport.id.desc()).limit(1))
+    return (latest is not None and submission.last_error is None and latest.checked_at >= submission.live_until
+            and latest.post_id is not None and latest.verdict != Verdict.FAIL)
 
 
 def _next_for(submission: Submission, now: datetime) -> datetime | None:
@@ -140,18 +163,13 @@ def visit_of(submission: Submission) -> Visit:
 
 
 def authorise(visit: Visit) -> LinkedToken | SourceError:
-    """The creator's token, refreshed if due (the caller commits right after, keeping a new token).
-    An account whose grant is gone comes back as the TokenError, and the creator is told."""
+    """The creator's token, refreshed if due (`usable_token` commits around the platform's answer).
+    An account whose grant is gone comes back as the TokenError (the creator is told)."""
     account = db.session.get(LinkedAccount, visit.account_id) if visit.account_id else None
     if account is None:
         return TokenError(platform=visit.platform)
-    was_active = account.status == LinkedAccountStatus.ACTIVE
     try:
-        return linked_accounts.token_for(account)
-    except TokenError as error:
-        if was_active:  # token_for has just marked it relink_needed
-            _tell_to_relink(account)
-        return error
+        return linked_accounts.usable_token(account)
     except SourceError as error:
         return error
 
@@ -182,26 +200,40 @@ def _insights(visit: Visit, token: LinkedToken, post: Post) -> dict[str, int]:
 
 
 def ask_to_relink(submission: Submission, error: SourceError) -> None:
-    """The platform refused the creator's account: mark it relink_needed and tell them, once."""
+    """The platform refused the creator's account: mark it relink_needed (the creator is told once)."""
     account = submission.linked_account
-    if account is None or account.status != LinkedAccountStatus.ACTIVE or not isinstance(error, CREATOR_MUST_RELINK):
-        return
-    linked_accounts.mark_relink_needed(account, error.message)
-    _tell_to_relink(account)
+    if account is not None and isinstance(error, CREATOR_MUST_RELINK):
+        linked_accounts.mark_relink_needed(account, error.message)
 
 
-def _tell_to_relink(account: LinkedAccount) -> None:
-    notify(account.creator.user, "relink_needed", link=path_for(linked_accounts.ACCOUNTS_ENDPOINT),
-           platform=LABELS.get(account.platform, account.platform))
+def results_of(submission: Submission, visit: Visit, reading: Reading, *,
+               live: bool) -> tuple[list[dict], CaptionReport | None]:
+    """The rule-by-rule results of one reading: ownership, the posting window, `still_live` on a
+    live check, then the caption's rules. A post the platform did not return fails ownership at
+    verification (it may never have been the creator's) and `still_live` on a live check."""
+    if reading.post is None:
+        return [post_report.still_live(live=False, platform=submission.platform) if live
+                else post_report.not_readable(reading.error)], None
+    post, campaign = reading.post, submission.campaign
+    caption = post_report.check_campaign_caption(campaign, post.caption, submission.platform)
+    checks = [post_report.ownership(owned=post.owner_user_id == visit.account_user_id, platform=submission.platform,
+                                    username=visit.account_username),
+              post_report.posting_window(post.published_at, campaign.posting_starts_at, campaign.posting_ends_at)]
+    if live:
+        checks.append(post_report.still_live(live=True, platform=submission.platform))
+    rules = post_report.caption_results(caption, campaign, caption_complete=post.caption_complete)
+    return [*checks, *rules], caption
 
 
 def store_report(submission: Submission, *, kind: str, results: list[dict], now: datetime,
                  post: Post | None = None, caption: CaptionReport | None = None,
-                 insights: Mapping[str, int] | None = None) -> VerificationReport:
-    """The report, the caption as seen (every sighting: history needs them all) and the metrics."""
+                 insights: Mapping[str, int] | None = None, verdict: str | None = None) -> VerificationReport:
+    """The report (its verdict: `verdict_of(results)` unless given), the caption as seen (every
+    sighting: history needs them all) and the metrics."""
     report = VerificationReport(
-        submission_id=submission.id, kind=kind, source=f"{submission.platform}_api",
-        verdict=post_report.verdict_of(results), checked_at=now, results=results,
+        submission_id=submission.id, kind=kind,
+        source="self_reported" if kind == "self_reported" else f"{submission.platform}_api",
+        verdict=verdict or post_report.verdict_of(results), checked_at=now, results=results,
         caption=caption.caption if caption else None,
         caption_sha256=sha256_of(caption.caption) if caption else None,
         caption_complete=post.caption_complete if post else True,
@@ -220,16 +252,17 @@ def store_report(submission: Submission, *, kind: str, results: list[dict], now:
     return report
 
 
-# -- pages and words for notifications -----------------------------------------------------------
-def creator_page(submission: Submission) -> str:
+# -- pages and words for notifications (every submission service uses these) --------------------
+def creator_link(submission: Submission) -> str:
     return path_for("creator.submission_hub", application_id=submission.application_id)
 
 
-def brand_page(submission: Submission) -> str:
+def brand_link(submission: Submission) -> str:
     return path_for("brand.submission_detail", campaign_id=submission.campaign_id, submission_id=submission.id)
 
 
 def names(submission: Submission) -> dict[str, str]:
+    """The `campaign` and `creator` parameters of the submission notifications."""
     return {"campaign": submission.campaign.title, "creator": submission.creator.display_name}
 
 
@@ -292,41 +325,34 @@ def claim(submission_id: int, now: datetime) -> tuple[Visit, datetime] | None:
 
 
 def record(visit: Visit, lease: datetime, reading: Reading | None, now: datetime) -> None:
-    """What the check found: a report, then the grace period, a take-down, or the next check."""
+    """What the check found: a report, then the grace period, a take-down, or the next check.
+    Nothing when the check is no longer this worker's (its lease was taken over, or it moved on)."""
     submission = db.session.get(Submission, visit.submission_id)
     if submission is None or submission.status not in UNDER_LIVE_WATCH or submission.next_live_check_at != lease:
         return
     if reading is None:  # self-reported: nothing to read, the brand confirmed it by hand
         compliant(submission, now)
         return
-    if reading.error is not None and not isinstance(reading.error, PostNotFound):
-        log.info("live check of submission %s postponed: %s", submission.id, reading.error.code)
-        ask_to_relink(submission, reading.error)
-        submission.next_live_check_at = now + AFTER_TROUBLE
+    error = reading.error
+    if error is not None and not isinstance(error, PostNotFound):
+        submission.last_error = error.message
+        if isinstance(error, CREATOR_MUST_RELINK):
+            ask_to_relink(submission, error)
+            unreadable(submission, now)
+        else:
+            log.info("live check of submission %s postponed: %s", submission.id, error.code)
+            submission.next_live_check_at = now + AFTER_TROUBLE
         return
-    results, caption = _results(submission, visit, reading)
+    submission.last_error = None
+    results, caption = results_of(submission, visit, reading, live=True)
     report = store_report(submission, kind="live_check", results=results, now=now, post=reading.post,
                           caption=caption, insights=reading.insights)
     submission.live_checks_done += 1
     if report.verdict == post_report.FAIL:
-        broken(submission, results, now)
+        broken(submission, " ".join(post_report.text_of(entry) for entry in results
+                                    if entry["status"] == post_report.FAIL), now)
     else:
         compliant(submission, now)
-
-
-def _results(submission: Submission, visit: Visit, reading: Reading) -> tuple[list[dict], CaptionReport | None]:
-    if reading.post is None:
-        return [post_report.still_live(live=False, platform=submission.platform)], None
-    post, campaign = reading.post, submission.campaign
-    caption = post_report.check_campaign_caption(campaign, post.caption, submission.platform)
-    results = [
-        post_report.ownership(owned=post.owner_user_id == visit.account_user_id, platform=submission.platform,
-                              username=visit.account_username),
-        post_report.posting_window(post.published_at, campaign.posting_starts_at, campaign.posting_ends_at),
-        post_report.still_live(live=True, platform=submission.platform),
-        *post_report.caption_results(caption, campaign, caption_complete=post.caption_complete),
-    ]
-    return results, caption
 
 
 # -- outcomes ------------------------------------------------------------------------------------
@@ -335,7 +361,7 @@ def compliant(submission: Submission, now: datetime) -> None:
     if submission.grace_until is not None:
         submission.grace_until = None
         submission.live_issue = None
-        notify(submission.creator.user, "live_restored", link=creator_page(submission), **names(submission))
+        notify(submission.creator.user, "live_restored", link=creator_link(submission), **names(submission))
     if now < submission.live_until:
         submission.next_live_check_at = _next_for(submission, now)
         return
@@ -344,15 +370,22 @@ def compliant(submission: Submission, now: datetime) -> None:
         settle(submission)
 
 
-def broken(submission: Submission, results: list[dict], now: datetime) -> None:
-    """Deleted or edited out of compliance: open (or keep) the grace period; past it, take down."""
-    issue = " ".join(post_report.text_of(entry) for entry in results if entry["status"] == post_report.FAIL)
+def unreadable(submission: Submission, now: datetime) -> None:
+    """The creator's account no longer lets us read the post: theirs to fix within the grace period."""
+    deadline = submission.grace_until or _grace_end(now)
+    broken(submission, render_message(UNREADABLE, {"platform": LABELS.get(submission.platform, submission.platform),
+                                                   "deadline": post_report.when(deadline)}), now)
+
+
+def broken(submission: Submission, issue: str, now: datetime) -> None:
+    """Deleted, edited out of compliance or unreadable (`issue` says which, in plain words): open
+    (or keep) the grace period; past it, take down."""
     if submission.grace_until is None:
-        submission.grace_until = now + timedelta(hours=platform_setting("live_grace_hours"))
+        submission.grace_until = _grace_end(now)
         creator, brand = submission.creator.user, submission.campaign.brand.user
-        notify(creator, "live_issue", link=creator_page(submission), reason=issue,
+        notify(creator, "live_issue", link=creator_link(submission), reason=issue,
                deadline=moment_for(creator, submission.grace_until), **names(submission))
-        notify(brand, "live_issue_brand", link=brand_page(submission), reason=issue,
+        notify(brand, "live_issue_brand", link=brand_link(submission), reason=issue,
                deadline=moment_for(brand, submission.grace_until), **names(submission))
     elif now >= submission.grace_until:
         take_down(submission, issue)
@@ -361,14 +394,18 @@ def broken(submission: Submission, results: list[dict], now: datetime) -> None:
     submission.next_live_check_at = min(now + GRACE_RECHECK, submission.grace_until)
 
 
+def _grace_end(now: datetime) -> datetime:
+    return now + timedelta(hours=platform_setting("live_grace_hours"))
+
+
 def take_down(submission: Submission, issue: str) -> None:
     """Not restored in the grace period: no payout, the reserved budget goes back to escrow."""
     move(submission, S.TAKEN_DOWN, actor=None, reason=issue)
     submission.next_live_check_at = None
     submission.live_issue = issue
     release_reservation(submission.application, actor=None, kind="release")
-    notify(submission.creator.user, "taken_down", link=creator_page(submission), reason=issue, **names(submission))
-    notify(submission.campaign.brand.user, "taken_down", link=brand_page(submission), reason=issue,
+    notify(submission.creator.user, "taken_down", link=creator_link(submission), reason=issue, **names(submission))
+    notify(submission.campaign.brand.user, "taken_down", link=brand_link(submission), reason=issue,
            **names(submission))
 
 

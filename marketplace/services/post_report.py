@@ -9,7 +9,7 @@ hashtag, per required mention, the disclosure rule, then check_caption's warning
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..models import Campaign, Verdict
@@ -27,21 +27,31 @@ PASS, FAIL, CANNOT_VERIFY, WARNING = "pass", "fail", "cannot_verify", "warning"
 OWNED = N_("The post was published by the linked %(platform)s account @%(username)s.")
 NOT_OWNED = N_("The post was not published by the linked %(platform)s account @%(username)s, so it "
                "cannot count for this campaign.")
-IN_WINDOW = N_("The post was published %(published)s, inside the campaign's posting dates.")
-TOO_EARLY = N_("The post was published %(published)s, before the campaign's posting dates began "
-               "(%(starts)s). Publish a new post within the dates and submit its link.")
-TOO_LATE = N_("The post was published %(published)s, after the campaign's posting dates ended "
-              "(%(ends)s).")
+ALREADY_SUBMITTED = N_("This post was already submitted for “%(campaign)s”, and one post counts for one "
+                       "campaign only. Publish a new post for this campaign and submit its link.")
+IN_WINDOW = N_("The post was published %(published)s, inside the campaign's posting dates (read in the "
+               "creator's favour: the dates count in every time zone).")
+TOO_EARLY = N_("The post was published %(published)s, before the campaign's posting dates began, even in "
+               "the earliest time zone (%(starts)s). Publish a new post within the dates and submit its link.")
+TOO_LATE = N_("The post was published %(published)s, after the campaign's posting dates ended, even in "
+              "the latest time zone (%(ends)s).")
 STILL_LIVE = N_("The post is still online on %(platform)s.")
 GONE = N_("%(platform)s no longer shows the post: it was deleted, archived or made private. "
           "Make it public again.")
 HASHTAG_FOUND = N_("The caption contains the required hashtag #%(tag)s.")
 MENTION_FOUND = N_("The caption mentions the required account @%(username)s.")
 DISCLOSURE_FOUND = N_("The caption is labelled as advertising: “%(label)s”, line %(line)s.")
+AT_CUT = N_("%(platform)s shares only the first %(shown)s characters of the caption and they end with "
+            "%(item)s, which may go on beyond the cut as a different hashtag or name; a person must "
+            "check the post.")
 BEYOND_CUT = N_("%(platform)s shares only the first %(shown)s characters of the caption and "
                 "%(item)s is not among them; it may come later, so a person must check the post.")
 LABEL_BEYOND_CUT = N_("%(platform)s shares only the first %(shown)s characters of the caption and "
                       "they hold no clear advertising label; a person must check the post.")
+# The posting dates are stored as UTC day bounds; a day begins 14 hours earlier (UTC+14) and ends
+# 12 hours later (UTC-12) somewhere, so a post is never refused for its creator's time zone.
+EARLIEST_ZONE = timedelta(hours=14)
+LATEST_ZONE = timedelta(hours=12)
 DISCLOSURE_CODES = frozenset({"missing_disclosure", "insufficient_disclosure_label",
                               "disclosure_below_fold", "disclosure_buried_in_hashtags"})
 
@@ -75,6 +85,11 @@ def ownership(*, owned: bool, platform: str, username: str) -> Entry:
     return _entry("ownership", PASS if owned else FAIL, OWNED if owned else NOT_OWNED, params)
 
 
+def already_submitted(campaign_title: str) -> Entry:
+    """The ownership rule failed because another live submission holds the same post."""
+    return _entry("ownership", FAIL, ALREADY_SUBMITTED, {"campaign": campaign_title})
+
+
 def not_readable(error: SourceError) -> Entry:
     """The ownership rule failed because the platform would not give us the post for the linked
     account (deleted, private, someone else's) or the link points nowhere."""
@@ -82,12 +97,13 @@ def not_readable(error: SourceError) -> Entry:
 
 
 def posting_window(published_at: datetime, starts: datetime | None, ends: datetime | None) -> Entry:
-    """Inside [starts, ends]; a missing bound leaves that side open."""
+    """Inside [starts - 14 h, ends + 12 h] (the dates in any time zone); a missing bound leaves
+    that side open."""
     params = {"published": when(published_at)}
-    if starts is not None and published_at < starts:
-        return _entry("posting_window", FAIL, TOO_EARLY, {**params, "starts": when(starts)})
-    if ends is not None and published_at > ends:
-        return _entry("posting_window", FAIL, TOO_LATE, {**params, "ends": when(ends)})
+    if starts is not None and published_at < starts - EARLIEST_ZONE:
+        return _entry("posting_window", FAIL, TOO_EARLY, {**params, "starts": when(starts - EARLIEST_ZONE)})
+    if ends is not None and published_at > ends + LATEST_ZONE:
+        return _entry("posting_window", FAIL, TOO_LATE, {**params, "ends": when(ends + LATEST_ZONE)})
     return _entry("posting_window", PASS, IN_WINDOW, params)
 
 
@@ -107,9 +123,10 @@ def caption_results(report: CaptionReport, campaign: Campaign, *,
     """One entry per required hashtag and mention, the disclosure rule, then the warnings.
 
     With `caption_complete=False` (TikTok sends at most 150 characters) a missing hashtag or
-    mention may lie beyond the cut: `cannot_verify`, never `fail`. A disclosure problem stays a
-    `fail` when the platform's fold lies inside what was read, because a label beyond the cut
-    could not be prominent anyway; otherwise it is `cannot_verify` too.
+    mention may lie beyond the cut, and one found running up to the cut may be longer in the full
+    caption (`#kawa` may be `#kawaPolska`): `cannot_verify`, never `fail` or `pass`. A
+    disclosure problem stays a `fail` when the platform's fold lies inside what was read, because
+    a label beyond the cut could not be prominent anyway; otherwise it is `cannot_verify` too.
     """
     reasons = {reason.code: reason for reason in report.reasons}
     shown = len(report.caption)
@@ -139,12 +156,14 @@ def _mention_entries(report: CaptionReport, required: Iterable[str], reasons: di
 
 def _required_entries(report: CaptionReport, names: Iterable[str], found: dict, reasons: dict[str, Reason],
                       complete: bool, shown: int, *, kind: str, sigil: str, message: str, param: str) -> list[Entry]:
-    """One entry per required hashtag or mention: found (where), missing, or possibly beyond a cut."""
+    """One entry per required hashtag or mention: found (where), missing, or undecidable at a cut."""
     entries = []
     for name in dict.fromkeys(names):
         rule = f"{kind}:{name}"
         reason = reasons.get(f"missing_{kind}:{name}")
-        if reason is None:
+        if reason is None and not complete and _runs_to_the_cut(report.caption, found[name], kind):
+            entries.append(_at_cut(rule, report, found[name], shown))
+        elif reason is None:
             entries.append(_found(rule, message, {param: name}, report, found[name]))
         elif complete:
             entries.append(_from_reason(rule, FAIL, reason))
@@ -179,6 +198,19 @@ def _found(rule: str, message: str, params: dict[str, Any], report: CaptionRepor
            entity: Entity) -> Entry:
     written = report.caption[entity.start:entity.end]
     return _entry(rule, PASS, message, params, evidence=written, span=(entity.start, entity.end))
+
+
+def _runs_to_the_cut(caption: str, entity: Entity, kind: str) -> bool:
+    """Nothing after the item but the cut (for a mention, dots too: `@kawa.` may be `@kawa.pl`)."""
+    rest = caption[entity.end:]
+    return not rest or (kind == "mention" and not rest.strip("."))
+
+
+def _at_cut(rule: str, report: CaptionReport, entity: Entity, shown: int) -> Entry:
+    written = report.caption[entity.start:entity.end]
+    return _entry(rule, CANNOT_VERIFY, AT_CUT,
+                  {"platform": LABELS.get(report.platform, report.platform), "shown": shown, "item": written},
+                  evidence=written, span=(entity.start, entity.end))
 
 
 def _beyond_cut(rule: str, platform: str, item: str, shown: int) -> Entry:

@@ -5,9 +5,10 @@ Moves made here (the table is `submission_states.TRANSITIONS`):
     verified        -> approved                               (`approve`, by the brand or the deadline)
     verified        -> rejected                               (`reject`, which frees the reserved budget)
 
-A post the verifier could not fully read (`cannot_verify`), one the creator reported by hand, or
-one whose latest check failed is approved only when the brand confirms it checked the live post
-itself; such posts are never approved automatically.
+A post the verifier could not fully read (`cannot_verify`), one the creator reported by hand, one
+whose latest check failed, or one that cannot be read as it is now (the latest read failed, or
+its linked account must be linked again) is approved only when the brand confirms it checked the
+live post itself; such posts are never approved automatically.
 """
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from sqlalchemy import select
 from .. import clock
 from ..errors import InvalidTransition, NotAllowed, PermissionDenied
 from ..extensions import db
-from ..links import path_for
-from ..models import CaptionSnapshot, DraftRound, Submission, SubmissionStatus, User, Verdict, VerificationReport
+from ..models import (CaptionSnapshot, DraftRound, LinkedAccountStatus, Submission, SubmissionStatus, User, Verdict,
+                      VerificationReport)
 from . import live_checks
 from .applications import release_reservation
 from .caption_history import sha256_of
+from .live_checks import brand_link, creator_link, names
 from .notifications import notify
 from .submission_states import move
 
@@ -50,9 +52,15 @@ def latest_report(submission: Submission) -> VerificationReport | None:
 
 
 def needs_confirmation(submission: Submission) -> bool:
-    """True when no platform check vouches for the post: a person has to look at it."""
+    """True when no platform check vouches for the post as it is now: a person has to look at it."""
     report = latest_report(submission)
-    return submission.self_reported or report is None or report.verdict != Verdict.PASS
+    return submission.self_reported or report is None or report.verdict != Verdict.PASS or unreadable_now(submission)
+
+
+def unreadable_now(submission: Submission) -> bool:
+    """The latest read of the post failed, or its linked account is gone or must be linked again."""
+    account = submission.linked_account
+    return bool(submission.last_error) or account is None or account.status != LinkedAccountStatus.ACTIVE
 
 
 def latest_draft(submission: Submission) -> DraftRound | None:
@@ -81,18 +89,6 @@ def _text(value: str | None, field: str, *, required: str | None, limit: int) ->
     return text
 
 
-def _names(submission: Submission) -> dict[str, str]:
-    return {"campaign": submission.campaign.title, "creator": submission.creator.display_name}
-
-
-def creator_link(submission: Submission) -> str:
-    return path_for("creator.submission_hub", application_id=submission.application_id)
-
-
-def brand_link(submission: Submission) -> str:
-    return path_for("brand.submission_detail", campaign_id=submission.campaign_id, submission_id=submission.id)
-
-
 # --- the draft round -----------------------------------------------------------------------------
 
 def review_draft(submission: Submission, *, approve: bool, comments: str, actor: User) -> None:
@@ -111,15 +107,15 @@ def review_draft(submission: Submission, *, approve: bool, comments: str, actor:
     draft.decided_at = now
     draft.decided_by_id = actor.id
     move(submission, target, actor=actor, reason=comments or None, data={"draft_round": draft.number})
-    names = {"campaign": submission.campaign.title}
+    params = {"campaign": submission.campaign.title}
     if approve:
         db.session.add(CaptionSnapshot(
             submission_id=submission.id, source="draft_approved", caption=draft.caption,
             sha256=sha256_of(draft.caption), seen_at=now))
-        notify(submission.creator.user, "draft_approved", link=creator_link(submission), **names)
+        notify(submission.creator.user, "draft_approved", link=creator_link(submission), **params)
     else:
         notify(submission.creator.user, "draft_changes_requested", link=creator_link(submission),
-               reason=comments, **names)
+               reason=comments, **params)
     db.session.flush()
 
 
@@ -153,7 +149,7 @@ def approve(submission: Submission, *, actor: User | None, confirm: bool = False
            campaign=submission.campaign.title)
     if auto:
         notify(submission.campaign.brand.user, "submission_auto_approved", link=brand_link(submission),
-               **_names(submission))
+               **names(submission))
     live_checks.after_approval(submission, now)
     db.session.flush()
 

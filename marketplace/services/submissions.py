@@ -10,7 +10,6 @@ Moves made here (the table is `submission_states.TRANSITIONS`):
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -22,17 +21,17 @@ from .. import clock
 from ..errors import FieldErrors, NotAllowed, PermissionDenied
 from ..extensions import db
 from ..links import path_for
-from ..models import (Application, ApplicationStatus, CaptionSnapshot, Campaign, Dispute, DraftRound, LinkedAccount,
-                      LinkedAccountStatus, Role, Submission, SubmissionStatus, User, VerificationReport, utcnow)
+from ..models import (Application, ApplicationStatus, Campaign, Dispute, DraftRound, LinkedAccount, LinkedAccountStatus,
+                      Role, Submission, SubmissionStatus, User, utcnow)
 from ..verification import CaptionReport
 from ..verification.sources import SourceError, instagram, tiktok
 from ..verification.sources.errors import LABELS
 from ..verification.text import N_
-from . import linked_accounts, post_report, uploads, verifier
+from . import linked_accounts, live_checks, post_report, uploads, verifier
 from .audit import record_event
+from .live_checks import brand_link, names
 from .notifications import notify
 from .settings import platform_setting
-from .submission_review import brand_link
 from .submission_states import POST_EXPECTED, move
 
 S = SubmissionStatus
@@ -40,6 +39,10 @@ MAX_CAPTION = 2200   # Instagram's and TikTok's caption limit
 MAX_NOTE = 2000
 MAX_REASON = 2000
 MAX_URL = 2000
+# After platform trouble (not the creator's to fix) the creator may report by hand only once the
+# verifier has tried this often over this long.
+SELF_REPORT_AFTER_ATTEMPTS = 5
+SELF_REPORT_AFTER_TROUBLE = timedelta(hours=24)
 PLATFORM_NAMES = LABELS   # "instagram" -> "Instagram", for messages and pages that name the platform
 _LINK_PARSERS = {"instagram": instagram.parse_shortcode, "tiktok": tiktok.parse_video_id}
 SELF_REPORT_OWNERSHIP = N_(
@@ -63,15 +66,33 @@ def check_draft_caption(campaign: Campaign, caption: str, platform: str) -> Capt
 
 
 def can_self_report(submission: Submission | None, creator, platform: str) -> bool:
-    """May the creator report the post by hand? Only when the platform cannot be read for them:
-    no usable linked account there (e.g. a personal Instagram account, which Instagram refuses),
-    or the submitted link could not be read at least once."""
+    """May the creator report the post by hand? Only when the platform cannot be read for them.
+
+    Before a link is submitted: no usable linked account on `platform` (e.g. a personal
+    Instagram account, which Instagram refuses). Once a link waits for verification, only on its
+    own platform, and only after the verifier failed for a reason waiting cannot fix (the
+    platform refused the account: personal account, permission missing, token refused - each
+    leaves the account to link again), or after platform trouble lasting at least
+    SELF_REPORT_AFTER_ATTEMPTS tries over SELF_REPORT_AFTER_TROUBLE.
+    """
     if submission is not None and submission.status == S.POSTED:
-        return submission.verification_attempts >= 1 and bool(submission.last_error)
+        if platform != submission.platform or submission.verification_attempts < 1:
+            return False
+        return _no_usable_account(creator, platform) or _lasting_trouble(submission)
     if submission is not None and submission.status != S.APPROVED_DRAFT:
         return False
+    return _no_usable_account(creator, platform)
+
+
+def _no_usable_account(creator, platform: str) -> bool:
     account = linked_accounts.account_for(creator, platform)
     return account is None or account.status == LinkedAccountStatus.RELINK_NEEDED
+
+
+def _lasting_trouble(submission: Submission) -> bool:
+    """Every try since the link was submitted failed (else it would have left `posted`)."""
+    return (submission.verification_attempts >= SELF_REPORT_AFTER_ATTEMPTS and submission.submitted_at is not None
+            and clock.now() - submission.submitted_at >= SELF_REPORT_AFTER_TROUBLE)
 
 
 # --- drafts --------------------------------------------------------------------------------------
@@ -109,7 +130,7 @@ def submit_draft(application: Application, *, caption: str, note: str, platform:
                               media_id=image.id if image else None, submitted_at=clock.now()))
     db.session.flush()
     db.session.expire(submission, ["drafts"])
-    notify(campaign.brand.user, "draft_submitted", link=brand_link(submission), **_names(submission))
+    notify(campaign.brand.user, "draft_submitted", link=brand_link(submission), **names(submission))
     return submission
 
 
@@ -160,20 +181,15 @@ def self_report(application: Application, *, url: str, platform: str, caption: s
     if submission is None or submission.status != S.POSTED:
         submission = _posted(application, submission, platform=platform, url=url, actor=actor)
     else:
-        submission.post_url, submission.platform, submission.submitted_at = url, platform, now
+        submission.post_url, submission.submitted_at = url, now  # its platform: `can_self_report` checked it
         submission.next_attempt_at = None  # no more retries: the platform cannot read it
     account = linked_accounts.account_for(actor.creator, platform)
     found = post_report.check_campaign_caption(campaign, caption, platform)
-    results = [_self_report_ownership(platform), *post_report.caption_results(found, campaign)]
-    report = VerificationReport(
-        submission_id=submission.id, kind="self_reported", source="self_reported",
-        verdict=post_report.verdict_of([entry for entry in results if entry["rule"] != "ownership"]),
-        checked_at=now, caption=found.caption, caption_sha256=_sha256(found.caption), caption_complete=True,
-        results=results)
-    db.session.add(report)
-    db.session.flush()
-    db.session.add(CaptionSnapshot(submission_id=submission.id, source="self_reported", caption=found.caption,
-                                   sha256=report.caption_sha256, seen_at=now, report_id=report.id))
+    caption_rules = post_report.caption_results(found, campaign)
+    results = [_self_report_ownership(platform), *caption_rules]
+    # nobody can vouch for ownership (the brand checks it by hand): the caption's rules give the verdict
+    report = live_checks.store_report(submission, kind="self_reported", results=results, now=now, caption=found,
+                                      verdict=post_report.verdict_of(caption_rules))
     submission.self_reported = True
     submission.self_report_reason = reason or None
     submission.screenshot_id = image.id
@@ -184,7 +200,7 @@ def self_report(application: Application, *, url: str, platform: str, caption: s
     submission.live_until = now + timedelta(days=campaign.min_live_days)
     submission.next_live_check_at = submission.live_until
     move(submission, S.VERIFIED, actor=actor, reason="self_reported", data={"report_id": report.id})
-    notify(campaign.brand.user, "post_self_reported", link=brand_link(submission), **_names(submission))
+    notify(campaign.brand.user, "post_self_reported", link=brand_link(submission), **names(submission))
     db.session.flush()
     return submission
 
@@ -210,7 +226,7 @@ def open_dispute(submission: Submission, *, reason: str, actor: User) -> Dispute
     record_event("disputes", dispute.id, "opened", actor=actor, reason=reason,
                  data={"submission_id": submission.id})
     for admin in db.session.scalars(select(User).where(User.role == Role.ADMIN, User.status == "active")):
-        notify(admin, "dispute_opened", link=path_for("admin.disputes"), **_names(submission))
+        notify(admin, "dispute_opened", link=path_for("admin.disputes"), **names(submission))
     return dispute
 
 
@@ -349,11 +365,3 @@ def _limited(text: str, field: str, limit: int) -> str:
 def _self_report_ownership(platform: str) -> dict:
     return {"rule": "ownership", "status": "cannot_verify", "message": SELF_REPORT_OWNERSHIP,
             "params": {"platform": PLATFORM_NAMES[platform]}, "evidence": None, "span": None}
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _names(submission: Submission) -> dict[str, str]:
-    return {"campaign": submission.campaign.title, "creator": submission.creator.display_name}

@@ -4,6 +4,10 @@
                         -> failed     (a rule failed: the creator can fix it and resubmit)
                         -> posted     (the platform could not answer: retried later, no verdict)
 
+A post counts for one submission at a time: one that another submission holds (unless that one
+failed, was rejected or taken down) fails the ownership rule. The partial UNIQUE index on
+(platform, post_id) says so, for a submission recorded long ago or at the same moment alike.
+
 `verify` is the job's body and idempotent: it acts only on a `posted` submission whose retry
 time has come (or a `verifying` one a crashed worker left for more than 10 minutes). Like
 `payments/sync.py` it commits between its steps - claim, token, read, record - so no transaction
@@ -17,6 +21,7 @@ from datetime import datetime, timedelta
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from .. import db as tx
@@ -24,10 +29,10 @@ from ..db import on_commit
 from ..errors import InvalidTransition
 from ..extensions import db
 from ..models import Submission, SubmissionStatus, User, Verdict, utcnow
-from ..verification import CaptionReport
-from ..verification.sources import PostNotFound, SourceError, TemporarySourceError
+from ..models.submissions import POST_RELEASED
+from ..verification.sources import Post, PostNotFound, SourceError, TemporarySourceError
 from . import live_checks, post_report
-from .live_checks import CREATOR_MUST_RELINK, Reading, Visit
+from .live_checks import CREATOR_MUST_RELINK, Reading, Visit, brand_link, creator_link, names
 from .notifications import notify
 from .settings import platform_setting
 from .submission_states import move
@@ -115,7 +120,8 @@ def _stale(submission: Submission) -> bool:
 
 def record(visit: Visit, reading: Reading, now: datetime) -> datetime | None:
     """Store the report and move on; or put the submission back in `posted` and return when to
-    try again."""
+    try again. Nothing when the submission is no longer `verifying` (another worker took it over
+    and finished it, or it was reported by hand meanwhile)."""
     submission = db.session.get(Submission, visit.submission_id)
     if submission is None or submission.status != S.VERIFYING:
         return None
@@ -123,11 +129,15 @@ def record(visit: Visit, reading: Reading, now: datetime) -> datetime | None:
     if error is not None and not (isinstance(error, PostNotFound) or error.code in LINK_ERRORS):
         _retry_later(submission, error, now)
         return submission.next_attempt_at
-    results, caption = _results(submission, visit, reading)
+    results, caption = live_checks.results_of(submission, visit, reading, live=False)
+    if reading.post is not None and post_report.verdict_of(results) != Verdict.FAIL:
+        holder = _holder(submission, reading.post)
+        if holder is not None:
+            results[0] = post_report.already_submitted(holder.campaign.title)
     verdict = post_report.verdict_of(results)
     move(submission, S.FAILED if verdict == Verdict.FAIL else S.VERIFIED, actor=None, data={"verdict": verdict})
     live_checks.store_report(submission, kind="verification", results=results, now=now, post=reading.post,
-                             caption=caption, insights=reading.insights)
+                             caption=caption, insights=reading.insights, verdict=verdict)
     submission.verdict = verdict
     submission.verified_at = now
     submission.last_error = None
@@ -137,31 +147,33 @@ def record(visit: Visit, reading: Reading, now: datetime) -> datetime | None:
         submission.permalink = reading.post.permalink or submission.post_url
         submission.published_at = reading.post.published_at
     creator = submission.creator.user
-    names = live_checks.names(submission)
     if verdict != Verdict.FAIL:
         submission.review_due_at = now + timedelta(days=platform_setting("review_days"))
         live_checks.start_watch(submission, now)
         brand = submission.campaign.brand.user
-        notify(brand, "post_verified", link=live_checks.brand_page(submission),
-               verdict=_verdict_word(brand, verdict), **names)
-    notify(creator, "post_report_ready", link=live_checks.creator_page(submission),
-           verdict=_verdict_word(creator, verdict), **names)
+        notify(brand, "post_verified", link=brand_link(submission), verdict=_verdict_word(brand, verdict),
+               **names(submission))
+    notify(creator, "post_report_ready", link=creator_link(submission), verdict=_verdict_word(creator, verdict),
+           **names(submission))
     return None
 
 
-def _results(submission: Submission, visit: Visit,
-             reading: Reading) -> tuple[list[dict], CaptionReport | None]:
-    if reading.post is None:
-        return [post_report.not_readable(reading.error)], None
-    post, campaign = reading.post, submission.campaign
-    caption = post_report.check_campaign_caption(campaign, post.caption, submission.platform)
-    results = [
-        post_report.ownership(owned=post.owner_user_id == visit.account_user_id, platform=submission.platform,
-                              username=visit.account_username),
-        post_report.posting_window(post.published_at, campaign.posting_starts_at, campaign.posting_ends_at),
-        *post_report.caption_results(caption, campaign, caption_complete=post.caption_complete),
-    ]
-    return results, caption
+def _holder(submission: Submission, post: Post) -> Submission | None:
+    """The other submission the post counts for, if any; else the post is taken for this one.
+    The partial UNIQUE index decides, so of two verifications of one post at the same moment the
+    second finds the first once it has committed."""
+    try:
+        with db.session.begin_nested():
+            submission.post_id = post.id
+            db.session.flush()
+    except IntegrityError:
+        holder = db.session.scalar(select(Submission).where(
+            Submission.platform == submission.platform, Submission.post_id == post.id,
+            Submission.id != submission.id, Submission.status.not_in(POST_RELEASED)))
+        if holder is None:  # the other one let go meanwhile: the stale takeover verifies this again
+            raise
+        return holder
+    return None
 
 
 def _retry_later(submission: Submission, error: SourceError, now: datetime) -> None:

@@ -144,3 +144,25 @@ def test_pitch_too_long_is_refused_on_the_field():
     with pytest.raises(NotAllowed) as caught:
         _apply(open_campaign(), pitch="x" * 2001)
     assert caught.value.field == "pitch"
+
+
+@pytest.mark.parametrize("status, refused", [("posted", True), ("approved", True), ("live_check_passed", True),
+                                             ("approved_draft", False), ("failed", False), ("taken_down", False)])
+def test_a_creator_who_has_published_cannot_withdraw(status, refused):
+    from marketplace.models import Submission
+
+    from ..factories import accepted_application
+
+    application = accepted_application()
+    campaign = application.campaign
+    db.session.add(Submission(application_id=application.id, campaign_id=campaign.id,
+                              creator_id=application.creator_id, platform="instagram", status=status))
+    db.session.flush()
+    if refused:
+        with pytest.raises(NotAllowed, match="already published your post"):
+            applications.withdraw(application, actor=application.creator.user)
+        assert application.status == "accepted"
+        assert ledger.balance(ledger.reserved(campaign.id), "PLN") == campaign.cost_per_post
+    else:
+        applications.withdraw(application, actor=application.creator.user)
+        assert application.status == "withdrawn"

@@ -6,8 +6,9 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 import requests
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
+from marketplace import vault
 from marketplace.errors import NotAllowed, PermissionDenied
 from marketplace.extensions import db
 from marketplace.models import (AuditEvent, LinkedAccount, Notification, Submission,
@@ -338,6 +339,66 @@ def test_refresh_expiring_keeps_the_token_when_the_platform_is_down(platforms, c
     platforms.fake.inject_error("tiktok", "/v2/oauth/token/", 503, times=1)
     assert refresh_expiring(utcnow()) == 0
     assert account.status == "active" and stored_token(account).access_token == before
+
+
+@pytest.fixture
+def platform_calls(platforms, monkeypatch) -> list[tuple[str, bool]]:
+    """Every HTTP request to a platform, with whether our database transaction was open meanwhile."""
+    calls: list[tuple[str, bool]] = []
+    send = requests.adapters.HTTPAdapter.send
+
+    def watched(adapter, request, *args, **kwargs):
+        if request.url.startswith((platforms.instagram_base, platforms.tiktok_base)):
+            calls.append((request.url, db.session().in_transaction()))
+        return send(adapter, request, *args, **kwargs)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", watched)
+    return calls
+
+
+def test_refresh_expiring_calls_the_platforms_with_no_transaction_open(platforms, creator, platform_calls):
+    fake = platforms.fake
+    for platform in ("instagram", "tiktok"):
+        linked_by_factory(creator, fake, platform).token_expires_at = utcnow() + timedelta(minutes=30)
+    fake.advance_time(2 * DAY)
+    assert refresh_expiring(utcnow()) == 2
+    assert len(platform_calls) == 4  # a refresh and a profile per account
+    assert [url for url, in_transaction in platform_calls if in_transaction] == []
+
+
+def test_an_undecryptable_token_asks_to_relink_and_the_others_are_still_refreshed(platforms, creator):
+    fake = platforms.fake
+    broken = linked_by_factory(creator, fake, "instagram", "ig.broken")
+    broken.access_token_encrypted = "sealed with a key that was rotated away"
+    other = linked_by_factory(CreatorFactory(), fake, "tiktok", "tt.other")
+    before = stored_token(other).access_token
+    for account in (broken, other):
+        account.token_expires_at = utcnow() + timedelta(minutes=30)
+
+    assert refresh_expiring(utcnow()) == 1
+
+    assert broken.status == "relink_needed" and "Link your Instagram account again" in broken.last_error
+    [told] = db.session.scalars(select(Notification).where(Notification.user_id == creator.user_id)).all()
+    assert (told.kind, told.params) == ("relink_needed", {"platform": "Instagram"})
+    assert other.status == "active" and stored_token(other).access_token != before
+
+
+def test_a_token_linked_again_while_the_platform_refreshes_the_old_one_is_kept(platforms, creator, monkeypatch):
+    account = linked_by_factory(creator, platforms.fake, "tiktok")
+    account.token_expires_at = utcnow() + timedelta(minutes=5)
+    account_id = account.id
+    send = requests.adapters.HTTPAdapter.send
+
+    def linked_again_meanwhile(adapter, request, *args, **kwargs):
+        if "/oauth/token/" in request.url:
+            db.session.execute(update(LinkedAccount).where(LinkedAccount.id == account_id)
+                               .values(access_token_encrypted=vault.encrypt("linked again"))
+                               .execution_options(synchronize_session=False))
+        return send(adapter, request, *args, **kwargs)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", linked_again_meanwhile)
+    refresh_expiring(utcnow())
+    assert stored_token(db.session.get(LinkedAccount, account_id)).access_token == "linked again"
 
 
 def test_a_platform_outage_while_linking_stores_nothing(platforms, creator):

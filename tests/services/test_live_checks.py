@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import CaptionSnapshot, MetricSnapshot, Payout, Submission, utcnow
 from marketplace.money import Money
-from marketplace.services import ledger, live_checks
+from marketplace.services import ledger, live_checks, post_report
 from marketplace.services.submission_states import move
 
-from .test_verifier import POLISH, campaign_application, notifications, posted, reports, rules, verified
+from .test_verifier import POLISH, campaign_application, notifications, posted, relink, reports, rules, verified
 
 PUBLISHED = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
@@ -205,18 +206,109 @@ def test_platform_trouble_postpones_the_check_by_an_hour_without_a_verdict(platf
     submission = check_at(submission, day1)
     assert submission.next_live_check_at == day1 + timedelta(hours=1)
     assert submission.grace_until is None and submission.live_checks_done == 0
+    assert "did not answer properly" in submission.last_error  # the last read failed
     assert [report.kind for report in reports(submission)] == ["verification"]
+    submission = check_at(submission, submission.next_live_check_at)
+    assert submission.last_error is None and submission.live_checks_done == 1
 
 
-def test_a_revoked_token_asks_the_creator_to_link_again(platforms):
+def the_creators_token_is_refused(fake, submission) -> None:
+    fake.inject_error("instagram", "/v23.0/", body_kind="invalid_token", times=1)
+
+
+def the_stored_token_cannot_be_decrypted(fake, submission) -> None:
+    submission.linked_account.access_token_encrypted = "sealed with a key that was rotated away"
+    db.session.flush()
+
+
+@pytest.mark.parametrize("lose_access", [the_creators_token_is_refused, the_stored_token_cannot_be_decrypted])
+def test_a_post_the_creators_account_no_longer_reads_gets_a_grace_period_then_is_taken_down(platforms, lose_access):
     fake = platforms.fake
     submission = verified(fake)
-    fake.inject_error("instagram", "/v23.0/", body_kind="invalid_token", times=1)
+    creator = submission.creator.user
+    lose_access(fake, submission)
     day1 = submission.published_at + timedelta(days=1)
     submission = check_at(submission, day1)
-    assert submission.next_live_check_at == day1 + timedelta(hours=1) and submission.grace_until is None
-    assert submission.linked_account.status == "relink_needed"
-    assert len(notifications(submission.creator.user, "relink_needed")) == 1
+
+    deadline = day1 + timedelta(hours=48)
+    assert (submission.status, submission.grace_until) == ("verified", deadline)
+    assert submission.live_issue == ("We can no longer read your post because your Instagram connection was removed "
+                                     f"or expired: link it again by {post_report.when(deadline)}.")
+    assert submission.linked_account.status == "relink_needed" and submission.last_error
+    [told] = notifications(creator, "live_issue")
+    assert told.params["reason"] == submission.live_issue and told.params["deadline"]
+    assert notifications(submission.campaign.brand.user, "live_issue_brand")
+    assert len(notifications(creator, "relink_needed")) == 1
+    assert [report.kind for report in reports(submission)] == ["verification"]  # nothing was read: no verdict
+
+    asked = len(fake.requests())
+    checked = []
+    while submission.status != "taken_down" and len(checked) < 10:  # never linked again
+        checked.append(submission.next_live_check_at)
+        submission = check_at(submission, checked[-1])
+    assert checked == [day1 + timedelta(hours=h) for h in range(6, 49, 6)]
+    assert len(fake.requests()) == asked  # an account to link again costs no platform call
+    assert submission.status == "taken_down" and "link it again" in submission.live_issue
+    assert len(notifications(creator, "live_issue")) == len(notifications(creator, "relink_needed")) == 1
+    assert notifications(creator, "taken_down")
+    assert db.session.scalar(select(func.count()).select_from(Payout)) == 0
+
+
+def test_linking_again_within_the_grace_period_restores_the_post(platforms):
+    fake = platforms.fake
+    submission = verified(fake)
+    the_creators_token_is_refused(fake, submission)
+    submission = check_at(submission, submission.published_at + timedelta(days=1))
+    assert submission.grace_until is not None
+
+    relink(fake, submission.linked_account)
+    submission = check_at(submission, submission.next_live_check_at)
+    assert (submission.grace_until, submission.live_issue, submission.last_error) == (None, None, None)
+    assert submission.live_checks_done == 1 and reports(submission)[-1].verdict == "pass"
+    assert notifications(submission.creator.user, "live_restored")
+    assert submission.next_live_check_at == submission.published_at + timedelta(days=3)
+
+
+def test_approval_after_the_live_period_waits_for_a_final_read_that_succeeded(platforms):
+    fake = platforms.fake
+    submission = verified(fake)
+    for day in (1, 3):
+        submission = check_at(submission, submission.published_at + timedelta(days=day))
+    fake.inject_error("instagram", "/v23.0/", status=500, body_kind="server_error", times=1)
+    submission = check_at(submission, submission.live_until)  # the final check: the platform is down
+    assert submission.next_live_check_at == submission.live_until + timedelta(hours=1)
+
+    approve(submission)
+    live_checks.after_approval(submission, submission.live_until + timedelta(minutes=30))
+    assert submission.status == "approved"  # the post was last seen on day 3: nothing proves it stayed up
+    assert db.session.scalar(select(func.count()).select_from(Payout)) == 0
+
+    submission = check_at(submission, submission.next_live_check_at)
+    assert submission.status == "live_check_passed"
+    assert db.session.scalar(select(Payout).where(Payout.submission_id == submission.id)) is not None
+
+
+def test_a_post_nobody_can_read_at_the_end_is_never_paid(platforms):
+    fake = platforms.fake
+    submission = verified(fake)
+    the_creators_token_is_refused(fake, submission)
+    submission = check_at(submission, submission.live_until)
+    approve(submission)
+    live_checks.after_approval(submission, submission.live_until + timedelta(hours=1))
+    assert submission.status == "approved"
+    submission = check_at(submission, submission.grace_until)
+    assert submission.status == "taken_down"
+    assert db.session.scalar(select(func.count()).select_from(Payout)) == 0
+
+
+def test_approval_long_after_the_live_period_checks_the_post_at_once(platforms):
+    submission = verified(platforms.fake)
+    approve(submission)
+    later = submission.live_until + timedelta(days=3)
+    submission.next_live_check_at = None  # as if the final check had been missed
+    live_checks.after_approval(submission, later)
+    assert (submission.status, submission.next_live_check_at) == ("approved", later)
+    assert check_at(submission, later).status == "live_check_passed"
 
 
 def test_a_claimed_check_is_not_taken_twice(platforms):
@@ -225,6 +317,18 @@ def test_a_claimed_check_is_not_taken_twice(platforms):
     assert live_checks.claim(submission.id, day1) is not None
     assert live_checks.claim(submission.id, day1) is None
     assert live_checks.claim(submission.id, day1 + timedelta(minutes=11)) is not None  # the lease lapsed
+
+
+def test_a_worker_whose_lease_was_taken_over_records_nothing(platforms):
+    submission = verified(platforms.fake)
+    day1 = submission.published_at + timedelta(days=1)
+    visit, lease = live_checks.claim(submission.id, day1)
+    stalled = live_checks.read(visit, live_checks.authorise(visit))  # this worker read the post, then stalled
+    live_checks.check(submission.id, day1 + timedelta(minutes=11))  # another took the lapsed lease over and recorded
+    live_checks.record(visit, lease, stalled, day1 + timedelta(minutes=12))  # the first one wakes up
+    submission = db.session.get(Submission, submission.id)
+    assert [report.kind for report in reports(submission)] == ["verification", "live_check"]
+    assert submission.live_checks_done == 1
 
 
 def test_run_due_checks_only_what_is_due(platforms):

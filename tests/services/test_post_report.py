@@ -85,6 +85,7 @@ def test_a_cut_tiktok_description_cannot_prove_a_missing_tag_absent():
     tag = results["hashtag:palarniakraków"]
     assert tag["status"] == "cannot_verify"
     assert tag["params"] == {"platform": "TikTok", "shown": 150, "item": "#palarniakraków"}
+    assert "is not among them" in post_report.text_of(tag)
     assert results["mention:palarnia.krakow"]["status"] == "cannot_verify"
     assert results["disclosure"]["status"] == "pass"
     assert post_report.verdict_of(results.values()) == "cannot_verify"
@@ -94,6 +95,27 @@ def test_a_label_missing_from_a_cut_description_still_fails_because_the_fold_was
     caption = ("Kawa " * 40)[:150]
     disclosure = by_rule(results_for(caption, platform="tiktok", complete=False))["disclosure"]
     assert disclosure["status"] == "fail"
+
+
+def cut_at_150(start: str, ending: str) -> str:
+    """A TikTok description as the API sends it: 150 characters, the last ones `ending`."""
+    return (start + "Kawa " * 40)[:149 - len(ending)] + " " + ending
+
+
+@pytest.mark.parametrize(("ending", "rule"), [("#PalarniaKraków", "hashtag:palarniakraków"),
+                                              ("@palarnia.krakow", "mention:palarnia.krakow"),
+                                              ("@palarnia.krakow.", "mention:palarnia.krakow")])
+def test_a_tag_or_mention_running_into_the_cut_may_be_longer_so_a_person_checks(ending, rule):
+    caption = cut_at_150("#reklama ", ending)  # `…#PalarniaKraków` may be `#PalarniaKrakówNowaHuta`
+    at_cut = by_rule(results_for(caption, platform="tiktok", complete=False))[rule]
+    written = ending.rstrip(".")
+    assert at_cut["status"] == "cannot_verify"
+    assert at_cut["evidence"] == at_cut["params"]["item"] == written
+    assert caption[slice(*at_cut["span"])] == written
+    assert "may go on beyond the cut" in post_report.text_of(at_cut)
+    assert by_rule(results_for(caption, platform="tiktok"))[rule]["status"] == "pass"  # complete: it ends there
+    earlier = cut_at_150(f"#reklama {written} ", ending)  # found whole before the cut as well
+    assert by_rule(results_for(earlier, platform="tiktok", complete=False))[rule]["status"] == "pass"
 
 
 def test_the_same_caption_complete_fails_where_the_cut_one_cannot_tell():
@@ -131,7 +153,23 @@ def test_posting_window(published, status, param):
 
 def test_an_open_posting_window_side_accepts_anything():
     assert post_report.posting_window(PUBLISHED, None, None)["status"] == "pass"
-    assert post_report.posting_window(PUBLISHED, None, PUBLISHED - timedelta(seconds=1))["status"] == "fail"
+    assert post_report.posting_window(PUBLISHED, None, PUBLISHED - timedelta(hours=13))["status"] == "fail"
+
+
+def test_the_posting_dates_count_in_every_time_zone():
+    """Stored as UTC day bounds: 1-31 May is 30 April 10:00 UTC (Kiribati's 1 May) to 1 June 11:59 UTC."""
+    starts, ends = datetime(2026, 5, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC) - timedelta(microseconds=1)
+    bangkok_first_morning = datetime(2026, 4, 30, 23, 0, tzinfo=UTC)  # 06:00 on 1 May in Bangkok
+    entry = post_report.posting_window(bangkok_first_morning, starts, ends)
+    assert entry["status"] == "pass" and "every time zone" in post_report.text_of(entry)
+    assert post_report.posting_window(starts - timedelta(hours=14), starts, ends)["status"] == "pass"
+    too_early = post_report.posting_window(starts - timedelta(hours=14, seconds=1), starts, ends)
+    assert too_early["status"] == "fail" and too_early["params"]["starts"] == "2026-04-30 10:00 UTC"
+    assert "earliest time zone" in post_report.text_of(too_early)
+    assert post_report.posting_window(ends + timedelta(hours=12), starts, ends)["status"] == "pass"
+    too_late = post_report.posting_window(ends + timedelta(hours=12, seconds=1), starts, ends)
+    assert too_late["status"] == "fail" and too_late["params"]["ends"] == "2026-06-01 11:59 UTC"
+    assert "latest time zone" in post_report.text_of(too_late)
 
 
 def test_ownership_and_still_live_entries():

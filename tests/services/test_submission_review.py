@@ -2,35 +2,42 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import count
 
 import pytest
 from sqlalchemy import select
 
+from marketplace import vault
 from marketplace.errors import InvalidTransition, NotAllowed, PermissionDenied
 from marketplace.extensions import db
-from marketplace.models import (AuditEvent, CaptionSnapshot, DraftRound, Notification, Submission,
+from marketplace.models import (AuditEvent, CaptionSnapshot, DraftRound, LinkedAccount, Notification, Submission,
                                 VerificationReport, utcnow)
 from marketplace.money import Money
-from marketplace.services import ledger, submission_review
+from marketplace.services import ledger, linked_accounts, submission_review
 
 from ..factories import BrandFactory, accepted_application
 
 CAPTION = "#reklama Poranna kawa z @palarnia.krakow #PalarniaKraków"
+POST_IDS = (f"179{n:05d}" for n in count(1))  # one post per submission: a post counts for one at a time
 
 
 def make_submission(status: str = "verified", *, verdict: str | None = "pass", self_reported: bool = False,
                     drafts: tuple[str, ...] = (), application=None, **fields) -> Submission:
-    """A submission put straight into `status` with the rows that state implies (no other service runs)."""
+    """A submission put straight into `status` with the rows that state implies (no other service runs):
+    from `posted` on, the creator's active Instagram account; once reviewed, the verification report."""
     application = application or accepted_application(drafts_need_approval=bool(drafts))
     now = utcnow()
     reviewed = status not in ("draft_submitted", "changes_requested", "approved_draft", "posted", "verifying")
-    defaults = dict(post_url="https://www.instagram.com/p/ABC123/", post_id="1790001", submitted_at=now,
+    post_id = None if self_reported or not reviewed else next(POST_IDS)
+    defaults = dict(post_url="https://www.instagram.com/p/ABC123/", post_id=post_id, submitted_at=now,
                     permalink="https://www.instagram.com/p/ABC123/", published_at=now - timedelta(hours=2),
                     verified_at=now, review_due_at=now + timedelta(days=5)) if reviewed else {}
+    posted = status not in ("draft_submitted", "changes_requested", "approved_draft")
+    account = _instagram_account(application.creator) if posted and not self_reported else None
     submission = Submission(application_id=application.id, campaign_id=application.campaign_id,
                             creator_id=application.creator_id, platform="instagram", status=status,
                             self_reported=self_reported, verdict=verdict if reviewed else None,
-                            **{**defaults, **fields})
+                            linked_account_id=account.id if account else None, **{**defaults, **fields})
     db.session.add(submission)
     db.session.flush()
     for number, caption in enumerate(drafts, start=1):
@@ -39,13 +46,25 @@ def make_submission(status: str = "verified", *, verdict: str | None = "pass", s
         kind = "self_reported" if self_reported else "verification"
         db.session.add(VerificationReport(
             submission_id=submission.id, kind=kind, source="self_reported" if self_reported else "instagram_api",
-            verdict=verdict, caption=CAPTION, checked_at=now - timedelta(minutes=1), results=[
+            verdict=verdict, caption=CAPTION, checked_at=now - timedelta(minutes=1), post_id=submission.post_id,
+            results=[
                 {"rule": "ownership", "status": "cannot_verify" if self_reported else "pass",
                  "message": "The post belongs to @%(username)s.", "params": {"username": "kawa"},
                  "evidence": None, "span": None}]))
     db.session.flush()
     db.session.refresh(submission)
     return submission
+
+
+def _instagram_account(creator) -> LinkedAccount:
+    account = linked_accounts.account_for(creator, "instagram")
+    if account is None:
+        account = LinkedAccount(creator_id=creator.id, platform="instagram", platform_user_id=f"ig-{creator.id}",
+                                username=f"creator.{creator.id}", access_token_encrypted=vault.encrypt("token"),
+                                token_expires_at=utcnow() + timedelta(days=60), scopes=["instagram_business_basic"])
+        db.session.add(account)
+        db.session.flush()
+    return account
 
 
 def brand_user(submission):
@@ -183,6 +202,34 @@ def test_automatic_approval_is_the_systems_and_only_for_a_platform_vouched_pass(
     assert (event.actor_id, event.reason) == (None, "review deadline passed")
     [note] = notifications(brand_user(submission), "submission_auto_approved")
     assert note.params == {"campaign": submission.campaign.title, "creator": submission.creator.display_name}
+
+
+def the_latest_read_failed(submission) -> None:
+    submission.last_error = "Instagram did not answer properly just now. We will try again in a few minutes."
+
+
+def the_account_must_be_linked_again(submission) -> None:
+    submission.linked_account.status = "relink_needed"
+
+
+def the_account_is_gone(submission) -> None:
+    db.session.delete(submission.linked_account)
+    db.session.flush()
+    db.session.refresh(submission)
+
+
+@pytest.mark.parametrize("unreadable", [the_latest_read_failed, the_account_must_be_linked_again,
+                                        the_account_is_gone])
+def test_a_post_that_cannot_be_read_now_is_never_approved_automatically(unreadable):
+    submission = make_submission(verdict="pass")
+    assert submission_review.auto_approvable(submission)
+    unreadable(submission)
+    assert not submission_review.auto_approvable(submission)
+    with pytest.raises(NotAllowed, match="needs a person"):
+        submission_review.approve(submission, actor=None, auto=True)
+    assert submission.status == "verified"
+    submission_review.approve(submission, actor=brand_user(submission), confirm=True)  # the brand looked
+    assert transitions_of(submission)[-1].data == {"confirmed_by_brand": True}
 
 
 def test_approving_after_the_live_period_settles_the_post():

@@ -1,13 +1,18 @@
 """The creator's submission actions: drafts, the post link, the hand-made report, disputes."""
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import func, select
+import threading
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import event, func, select
+
+from marketplace import clock
+from marketplace import db as tx
 from marketplace.errors import FieldErrors, NotAllowed, PermissionDenied
 from marketplace.extensions import db
-from marketplace.models import (AuditEvent, CaptionSnapshot, Dispute, LinkedAccountStatus, Notification,
-                                VerificationReport)
+from marketplace.models import (AuditEvent, CaptionSnapshot, Dispute, LinkedAccountStatus, Notification, Submission,
+                                User, VerificationReport)
 from marketplace.services import submissions
 from marketplace.services.submission_states import move
 from marketplace.services.uploads import IncomingFile
@@ -217,10 +222,47 @@ def test_self_report_is_allowed_only_when_the_platform_cannot_be_read(platforms)
     submission = submissions.submit_post(application, url="https://www.instagram.com/p/DAbCdEfGhIj/",
                                          platform="instagram", actor=creator.user)
     assert not submissions.can_self_report(submission, creator, "instagram")
-    submission.verification_attempts, submission.last_error = 1, "This Instagram account is a personal account."
+    failed_attempt(submission, "This Instagram account is a personal account.")
+    account.status = LinkedAccountStatus.RELINK_NEEDED.value  # what the verifier does on that answer
     assert submissions.can_self_report(submission, creator, "instagram")
     move(submission, "verifying", actor=None)
     assert not submissions.can_self_report(submission, creator, "instagram")
+
+
+def failed_attempt(submission, error: str, attempts: int = 1) -> None:
+    submission.verification_attempts, submission.last_error = attempts, error
+
+
+def submitted_on_instagram(application, fake):
+    """The creator linked Instagram and submitted the post's link (`posted`)."""
+    linked_account(application.creator, fake, "instagram", "kasia.gotuje")
+    return submissions.submit_post(application, url="https://www.instagram.com/p/DAbCdEfGhIj/", platform="instagram",
+                                   actor=_creator(application))
+
+
+def test_platform_trouble_allows_a_self_report_only_after_five_tries_over_a_day(platforms):
+    application = accepted_application(on_tiktok=True)
+    creator = application.creator
+    submission = submitted_on_instagram(application, platforms.fake)
+    failed_attempt(submission, "Instagram is limiting how often we can ask right now.")  # one 429
+    assert not submissions.can_self_report(submission, creator, "instagram")
+    failed_attempt(submission, "Instagram did not answer properly just now.", attempts=9)
+    assert not submissions.can_self_report(submission, creator, "instagram")  # many tries, but within hours
+    submission.submitted_at = clock.now() - timedelta(hours=24)
+    assert submissions.can_self_report(submission, creator, "instagram")
+    assert not submissions.can_self_report(submission, creator, "tiktok")  # only for the post's own platform
+    failed_attempt(submission, "Instagram did not answer properly just now.", attempts=4)
+    assert not submissions.can_self_report(submission, creator, "instagram")
+
+
+def test_a_self_report_for_another_platform_than_the_submitted_post_is_refused(platforms):
+    application = accepted_application(on_tiktok=True)
+    submission = submitted_on_instagram(application, platforms.fake)
+    failed_attempt(submission, "This Instagram account is a personal account.")
+    submission.linked_account.status = LinkedAccountStatus.RELINK_NEEDED.value
+    with pytest.raises(NotAllowed, match="TikTok can be read"):
+        _self_report(application, platform="tiktok", url="https://www.tiktok.com/@kasia/video/7380080137682881835")
+    assert (submission.status, submission.platform, submission.self_reported) == ("posted", "instagram", False)
 
 
 def test_self_report_checks_the_pasted_caption_and_waits_for_the_brand(pl_campaign_kwargs):
@@ -253,12 +295,11 @@ def test_a_self_reported_caption_that_breaks_the_rules_is_reported_as_failing(pl
 
 def test_self_report_after_the_platform_refused_a_submitted_link(platforms):
     application = accepted_application()
-    linked_account(application.creator, platforms.fake, "instagram", "kasia.gotuje")
-    submission = submissions.submit_post(application, url="https://www.instagram.com/p/DAbCdEfGhIj/",
-                                         platform="instagram", actor=_creator(application))
+    submission = submitted_on_instagram(application, platforms.fake)
     with pytest.raises(NotAllowed, match="submit the post's link instead"):
         _self_report(application)
-    submission.verification_attempts, submission.last_error = 1, "This Instagram account is a personal account."
+    failed_attempt(submission, "This Instagram account is a personal account.")
+    submission.linked_account.status = LinkedAccountStatus.RELINK_NEEDED.value
     submission.next_attempt_at = submission.submitted_at
     assert _self_report(application, caption="Kawa").status == "verified"
     assert submission.next_attempt_at is None and submission.linked_account_id is not None
@@ -344,3 +385,52 @@ def test_draft_caption_check_uses_the_campaigns_rules_and_platform(pl_campaign_k
     assert submissions.check_draft_caption(campaign, COMPLIANT_PL, "instagram").compliant
     assert submissions.check_draft_caption(campaign, COMPLIANT_PL, "tiktok").platform == "tiktok"
     assert submissions.check_draft_caption(campaign, COMPLIANT_PL, "myspace").platform == "instagram"
+
+
+def test_two_disputes_sent_at_the_same_moment_open_one(own_app):
+    """Two tabs send the dispute at once, on two connections: the second waits for the first to
+    commit (`_lock`, a row lock on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises whole
+    transactions anyway), then sees its dispute and is refused."""
+    with own_app.app_context():
+        application = accepted_application()
+        submission_id, user_id = _rejected(application).id, _creator(application).id
+        tx.commit()
+    first_done, go_on, outcomes = threading.Event(), threading.Event(), {}
+    second_started = threading.Event()
+
+    def watch_the_second(conn, cursor, statement, *args):
+        if threading.current_thread().name == "second" and ("disputes" in statement
+                                                             or statement.startswith("UPDATE submissions")):
+            second_started.set()
+
+    def dispute(name: str) -> None:
+        with own_app.app_context():
+            submission, actor = db.session.get(Submission, submission_id), db.session.get(User, user_id)
+            try:
+                submissions.open_dispute(submission, reason=f"From the {name} tab.", actor=actor)
+                if name == "first":
+                    first_done.set()
+                    go_on.wait(timeout=10)  # the first holds its transaction open meanwhile
+                tx.commit()
+                outcomes[name] = "opened"
+            except NotAllowed as refused:
+                tx.rollback()
+                outcomes[name] = str(refused.message)
+
+    with own_app.app_context():
+        event.listen(db.engine, "before_cursor_execute", watch_the_second)
+        try:
+            first = threading.Thread(target=dispute, args=("first",), name="first")
+            first.start()
+            assert first_done.wait(timeout=10)
+            second = threading.Thread(target=dispute, args=("second",), name="second")
+            second.start()
+            second_started.wait(timeout=2)  # SQLite: it waits at BEGIN for the first to finish
+            go_on.set()
+            for thread in (first, second):
+                thread.join(timeout=20)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", watch_the_second)
+        assert outcomes == {"first": "opened",
+                            "second": "You have already disputed this rejection; an admin will answer."}
+        assert db.session.scalar(select(func.count()).select_from(Dispute)) == 1

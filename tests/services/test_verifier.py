@@ -1,16 +1,21 @@
 """Verifying a submitted post against the fake Instagram and TikTok, through the real HTTP clients."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.exc import IntegrityError
 
+from marketplace import db as tx
 from marketplace.extensions import db
 from marketplace.models import (AuditEvent, CaptionSnapshot, LinkedAccount, MetricSnapshot, Notification, Submission,
                                 VerificationReport, utcnow)
-from marketplace.services import linked_accounts, verifier
+from marketplace.services import linked_accounts, live_checks, verifier
+from marketplace.services.submission_states import move
 from marketplace.services.transitions import transition
+from marketplace.verification.sources import LinkedToken
 
 from ..factories import accepted_application, linked_account
 
@@ -69,6 +74,16 @@ def notifications(user, kind: str | None = None) -> list[Notification]:
 
 def rules(report) -> dict[str, dict]:
     return {entry["rule"]: entry for entry in report.results}
+
+
+def relink(fake, account: LinkedAccount) -> None:
+    """What linking the same account again does: a fresh token stored, the account active again."""
+    granted = fake.grant_token(account.platform, account.username)
+    linked_accounts.store_token(account, LinkedToken(
+        access_token=granted["access_token"], expires_at=utcnow() + timedelta(days=60), refresh_token=None,
+        refresh_expires_at=None, scopes=tuple(granted["permissions"].split(",")),
+        platform_user_id=account.platform_user_id))
+    transition(account, "active", transitions=linked_accounts.TRANSITIONS, actor=None)
 
 
 # --- verification ---------------------------------------------------------------------------------
@@ -256,12 +271,7 @@ def test_an_invalid_token_asks_the_creator_to_link_again_and_works_after_relinki
     assert submission.status == "posted" and submission.verification_attempts == 2
     assert len(notifications(submission.creator.user, "relink_needed")) == 1
 
-    granted = fake.grant_token("instagram", account.username)  # the creator links again
-    linked_accounts.store_token(account, linked_accounts.stored_token(account).__class__(
-        access_token=granted["access_token"], expires_at=utcnow() + timedelta(days=60), refresh_token=None,
-        refresh_expires_at=None, scopes=tuple(granted["permissions"].split(",")),
-        platform_user_id=account.platform_user_id))
-    transition(account, "active", transitions=linked_accounts.TRANSITIONS, actor=None)
+    relink(fake, account)
     verifier.verify(submission.id, now + timedelta(hours=2))
     assert db.session.get(Submission, submission.id).status == "verified"
 
@@ -345,3 +355,109 @@ def test_due_lists_retries_lost_jobs_and_stale_work_only(platforms):
     db.session.flush()
     assert verifier.due(now) == [retry.id, lost.id]
     assert fresh.id not in verifier.due(now) and later.id not in verifier.due(now)
+
+
+def test_a_worker_that_lost_its_verification_records_nothing(platforms):
+    submission = posted(platforms.fake)
+    now = utcnow()
+    visit = verifier.claim(submission.id, now)
+    stalled = live_checks.read(visit, live_checks.authorise(visit))  # this worker read the post, then stalled
+    left_verifying(submission, 11)
+    verifier.verify(submission.id, now)  # another worker took the stale verification over and finished it
+    assert db.session.get(Submission, submission.id).status == "verified"
+
+    assert verifier.record(visit, stalled, now) is None  # the first one wakes up
+    assert len(reports(submission)) == 1
+    assert len(notifications(submission.creator.user, "post_report_ready")) == 1
+
+
+def test_an_undecryptable_token_asks_the_creator_to_link_again_instead_of_stopping(platforms):
+    submission = posted(platforms.fake)
+    submission.linked_account.access_token_encrypted = "sealed with a key that was rotated away"
+    db.session.flush()
+    now = utcnow()
+    assert verifier.verify(submission.id, now) == now + verifier.WAIT_FOR_CREATOR
+    submission = db.session.get(Submission, submission.id)
+    assert submission.status == "posted" and "Link your Instagram account again" in submission.last_error
+    assert submission.linked_account.status == "relink_needed"
+    assert len(notifications(submission.creator.user, "relink_needed")) == 1
+
+
+# --- one post, one campaign -----------------------------------------------------------------------
+
+def same_post_in_two_campaigns(fake):
+    """The creator, accepted in two campaigns, submits one post to both."""
+    first = posted(fake)
+    account = first.linked_account
+    second = submit_link(campaign_application(creator=first.application.creator), account, first.post_url)
+    return first, second
+
+
+def test_a_post_already_submitted_for_another_campaign_fails_the_ownership_rule(platforms):
+    first, second = same_post_in_two_campaigns(platforms.fake)
+    verifier.verify(first.id, utcnow())
+    verifier.verify(second.id, utcnow())
+
+    second = db.session.get(Submission, second.id)
+    assert (second.status, second.verdict) == ("failed", "fail")
+    ownership = rules(reports(second)[-1])["ownership"]
+    assert ownership["status"] == "fail"
+    assert ownership["message"] % ownership["params"] == (
+        f"This post was already submitted for “{first.campaign.title}”, and one post counts for one campaign only. "
+        "Publish a new post for this campaign and submit its link.")
+    assert rules(reports(second)[-1])["disclosure"]["status"] == "pass"  # every rule is still reported
+    assert second.post_id == first.post_id  # kept on the failed one, which no longer holds the post
+
+    move(first, "rejected", actor=first.campaign.brand.user)  # the first one lets go of it...
+    move(second, "posted", actor=second.creator.user)
+    verifier.verify(second.id, utcnow())
+    assert db.session.get(Submission, second.id).status == "verified"  # ...so it may count for the second
+
+
+def test_the_database_holds_a_post_for_one_live_submission_only(platforms):
+    first, second = same_post_in_two_campaigns(platforms.fake)
+    verifier.verify(first.id, utcnow())
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        second.post_id = first.post_id
+        db.session.flush()
+    for released in ("failed", "rejected", "taken_down"):
+        db.session.execute(update(Submission).where(Submission.id == second.id)
+                           .values(status=released, post_id=first.post_id).execution_options(synchronize_session=False))
+        db.session.flush()
+
+
+@pytest.mark.postgres_only  # SQLite runs one write transaction at a time (BEGIN IMMEDIATE): no race to lose
+def test_two_campaigns_verifying_the_same_post_at_once_count_it_once(app, own_app, platforms):
+    """The first one commits while the second is about to take the post (on another connection):
+    the UNIQUE index refuses the second, which names the first in its ownership rule."""
+    own_app.config.update({k: v for k, v in app.config.items() if k.startswith(("INSTAGRAM_", "TIKTOK_"))})
+    with own_app.app_context():
+        first, second = same_post_in_two_campaigns(platforms.fake)
+        ids, first_title = (first.id, second.id), first.campaign.title
+        tx.commit()
+    looked, go_on, outcome = threading.Event(), threading.Event(), {}
+
+    def pause_before_taking_the_post(conn, cursor, statement, *args):  # in the second one's thread only
+        if threading.current_thread().name == "second" and statement.startswith("UPDATE submissions SET post_id"):
+            looked.set()
+            go_on.wait(timeout=10)
+
+    def verify_second():
+        with own_app.app_context():
+            outcome["retry"] = verifier.verify(ids[1], utcnow())
+
+    with own_app.app_context():
+        event.listen(db.engine, "before_cursor_execute", pause_before_taking_the_post)
+        try:
+            racer = threading.Thread(target=verify_second, name="second")
+            racer.start()
+            assert looked.wait(timeout=10)
+            verifier.verify(ids[0], utcnow())  # the first one is recorded meanwhile
+            go_on.set()
+            racer.join(timeout=20)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", pause_before_taking_the_post)
+        first, second = (db.session.get(Submission, i) for i in ids)
+        assert (first.status, second.status, outcome) == ("verified", "failed", {"retry": None})
+        ownership = rules(reports(second)[-1])["ownership"]
+        assert ownership["status"] == "fail" and ownership["params"] == {"campaign": first_title}

@@ -122,6 +122,7 @@ def test_posted_shows_a_polling_progress_panel_with_the_platforms_trouble(client
     assert "Report your post by hand" not in html
 
     submission.verification_attempts, submission.last_error = 2, "This Instagram account is a personal account."
+    submission.linked_account.status = "relink_needed"   # what the verifier does for a personal account
     submission.next_attempt_at = utcnow() + timedelta(minutes=30)
     html = _html(client, progress)
     assert "This Instagram account is a personal account." in html and "Tried 2 times. Next try:" in html
