@@ -16,16 +16,14 @@ import random
 import sys
 import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Iterator
 
-from sqlalchemy import create_engine, event, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # config.py lives at the repository root
+
+from _support import postgres_database  # noqa: E402
 
 from marketplace import create_app  # noqa: E402
 from marketplace.catalog import NICHES, normalise_text  # noqa: E402
@@ -178,22 +176,6 @@ def run(url: str, label: str, rounds: int, *, trigram: bool = False) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    """A new database on the server, dropped afterwards."""
-    server = make_url(server_url).set(drivername="postgresql+psycopg")
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    name = f"hashmark_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def main() -> None:

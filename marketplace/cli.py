@@ -65,6 +65,46 @@ def verify_audit() -> None:
     click.echo(f"The audit trail is intact: {checked} events, every link checked.")
 
 
+@group.command("reconcile")
+@click.pass_context
+def reconcile(ctx: click.Context) -> None:
+    """Compare the books with Stripe; exits 1 listing each difference, 2 when Stripe cannot be asked."""
+    from .payments.errors import PaymentError
+    from .payments.reconcile import fetch
+    from .services import reconciliation
+
+    ids = reconciliation.stripe_ids()
+    tx.commit()  # no transaction stays open while Stripe answers
+    try:
+        snapshot = fetch(**ids.asdict())
+    except PaymentError as error:
+        click.echo(f"Could not reconcile: {error.message}", err=True)
+        ctx.exit(2)
+    report = reconciliation.compare(snapshot)
+    tx.commit()
+    click.echo("Checked " + ", ".join(f"{what}: {count}" for what, count in report.checked.items()) + ".")
+    for s in report.currencies:
+        click.echo(f"  {s.currency}: the ledger puts {s.ledger_at_stripe} at Stripe; less {s.stripe_fees} Stripe fees "
+                   f"and {s.bank_payouts} paid out to the bank, expected balance {s.expected_balance}; "
+                   f"Stripe balance {s.stripe_balance}; {s.differences} differences.")
+    for funding in report.sandbox:
+        click.echo(f"  Not at Stripe (sandbox): funding #{funding.funding_id}, campaign #{funding.campaign_id} "
+                   f"“{funding.campaign_title}”, {funding.amount}.")
+    if report.clean:
+        click.echo("No differences: the books agree with Stripe.")
+        return
+    click.echo(f"{len(report.differences)} differences:")
+    for difference in report.differences:
+        click.echo(f"- [{difference.kind}] {difference.subject}: ours {_shown(difference.ours)}, "
+                   f"Stripe {_shown(difference.stripe)}")
+        click.echo(f"  {difference.explanation}")
+    ctx.exit(1)
+
+
+def _shown(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
 def register_cli(app: Flask) -> None:
     from .verification.command import check_caption_command
 

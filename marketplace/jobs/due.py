@@ -17,6 +17,7 @@ from ..payments.errors import PaymentError
 from ..payments.sync import sync_funding
 from ..services import linked_accounts, live_checks, review_deadline, verifier
 from .payments import execute_refund, process_stripe_event
+from .payouts import due_payout_work
 
 STALE = timedelta(minutes=5)
 
@@ -42,7 +43,7 @@ def run_due() -> dict[str, int]:
         except PaymentError:
             tx.rollback()
     return {"stripe_events": len(events), "refunds": len(refunds), "fundings": len(sessions),
-            **_submissions_due()}
+            **_submissions_due(), **due_payout_work(clock.now())}
 
 
 def _submissions_due() -> dict[str, int]:

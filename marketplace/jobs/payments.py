@@ -13,7 +13,8 @@ from ..payments import refunds
 from ..errors import DomainError
 from ..payments.errors import PaymentError, TemporaryPaymentError
 from ..payments.sync import sync_funding, sync_payout_account
-from ..payments.webhooks import kind
+from ..payments.webhooks import apply_charge_refunds, fetch_charge_refunds, kind, record_dispute
+from .payouts import sync_bank_payout, sync_transfer
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +55,29 @@ def _dispatch(what: str | None, *, account: str | None, object_id: str | None, d
         refund_id = data.get("metadata", {}).get("refund_id") or _refund_id_from_charge(data)
         if refund_id:
             execute_refund.run(int(refund_id))
+    elif what == "charge_refunded" and object_id:
+        refund_id = _refund_id_from_charge(data)
+        if refund_id:
+            execute_refund.run(int(refund_id))
+        _sync_charge_refunds(object_id)
+    elif what == "transfer" and object_id:
+        sync_transfer(object_id)
+    elif what == "bank_payout" and account and object_id:
+        sync_bank_payout(account, object_id)
+    elif what == "dispute":
+        record_dispute(data)
+        tx.commit()
     else:
         return False
     return True
+
+
+def _sync_charge_refunds(charge_id: str) -> None:
+    """Refunds made outside Hashmark (e.g. in the Dashboard): re-read the charge, book the rest."""
+    tx.commit()
+    state = fetch_charge_refunds(charge_id)
+    apply_charge_refunds(state)
+    tx.commit()
 
 
 def _refund_id_from_charge(data: dict) -> str | None:

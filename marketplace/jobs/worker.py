@@ -4,7 +4,7 @@ The app is created here, in the worker process, never when task modules are impo
 """
 from marketplace import create_app
 
-from . import mail, payments, verification  # noqa: F401  (registers the tasks)
+from . import mail, payments, payouts, verification  # noqa: F401  (registers the tasks)
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]

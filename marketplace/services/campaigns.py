@@ -11,7 +11,6 @@ Cancelling releases every reservation; the unspent escrow is refunded by whoever
 from __future__ import annotations
 
 from blinker import Namespace
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
@@ -25,6 +24,7 @@ from ..money import Money
 from . import ledger
 from .audit import record_event
 from .campaign_input import CampaignInput, clean, end_of_day, start_of_day
+from .settings import platform_setting
 from .submission_states import S as Sub
 from .transitions import table, transition
 
@@ -54,7 +54,8 @@ def minimum_payout(currency: str) -> Money | None:
 
 
 def _apply(campaign: Campaign, data: CampaignInput) -> None:
-    fee_bp = current_app.config["PLATFORM_FEE_BASIS_POINTS"]
+    # a campaign keeps the fee it was created with; only a new one takes the current setting
+    fee_bp = platform_setting("platform_fee_basis_points") if campaign.id is None else campaign.fee_basis_points
     campaign.title = data.title
     campaign.brief = data.brief.strip()
     campaign.product_category = data.product_category
@@ -147,16 +148,22 @@ def record_funding(campaign: Campaign, amount: Money, reference: str, *, actor: 
     return True
 
 
-def close_campaign(campaign: Campaign, *, actor: User) -> None:
-    _owned(campaign, actor)
-    transition(campaign, S.CLOSED, transitions=TRANSITIONS, actor=actor)
+def close_campaign(campaign: Campaign, *, actor: User, reason: str = "") -> None:
+    """Stop new applications (an admin calls this "pause"); accepted creators carry on."""
+    _owned_or_admin(campaign, actor)
+    transition(campaign, S.CLOSED, transitions=TRANSITIONS, actor=actor, reason=reason or None)
 
 
-def reopen_campaign(campaign: Campaign, *, actor: User) -> None:
-    _owned(campaign, actor)
+def reopen_campaign(campaign: Campaign, *, actor: User, reason: str = "") -> None:
+    _owned_or_admin(campaign, actor)
     if campaign.application_deadline and campaign.application_deadline < utcnow():
         raise NotAllowed(None, _l("The application deadline has passed, so the campaign cannot reopen."))
-    transition(campaign, S.OPEN, transitions=TRANSITIONS, actor=actor)
+    transition(campaign, S.OPEN, transitions=TRANSITIONS, actor=actor, reason=reason or None)
+
+
+def _owned_or_admin(campaign: Campaign, actor: User) -> None:
+    if actor.role != "admin":
+        _owned(campaign, actor)
 
 
 def _posts_in_flight(campaign: Campaign) -> int:
@@ -170,8 +177,7 @@ def cancel_campaign(campaign: Campaign, *, actor: User, reason: str = "") -> Non
     """Cancel, release every reservation and open applications, and let payments refund."""
     from .applications import release_on_cancel
 
-    if actor.role != "admin":
-        _owned(campaign, actor)
+    _owned_or_admin(campaign, actor)
     ledger.lock_campaign(campaign)
     posted = _posts_in_flight(campaign)
     if posted:

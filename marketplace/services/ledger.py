@@ -10,6 +10,9 @@ Accounts (positive = holds money):
     campaign_reserved:<id>    budget reserved for accepted applications
     creator_payable:<id>      earned by a creator, not yet transferred
     platform_fees             Hashmark's revenue
+    refunds_pending:<id>      unspent budget on its way back to the brand
+    stripe_adjustments        money Stripe moved outside Hashmark (reversed transfers, refunds
+                              made in the Dashboard beyond a campaign's escrow), for review
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from ..money import Money
 
 STRIPE_CLEARING = "stripe_clearing"
 PLATFORM_FEES = "platform_fees"
+STRIPE_ADJUSTMENTS = "stripe_adjustments"
 
 
 def escrow(campaign_id: int) -> str:

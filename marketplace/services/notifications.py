@@ -18,6 +18,11 @@ KINDS = {
     "application_withdrawn": (_l("%(creator)s withdrew from “%(campaign)s”"), None),
     "campaign_cancelled": (_l("“%(campaign)s” was cancelled"), "notification"),
     "campaign_open": (_l("“%(campaign)s” is funded and open for applications"), None),
+    # campaigns: an admin's action on a brand's campaign (reason: the admin's)
+    "campaign_paused_by_admin": (_l("Hashmark paused “%(campaign)s”: it takes no new applications"), "notification"),
+    "campaign_reopened_by_admin": (_l("Hashmark reopened “%(campaign)s” to new applications"), "notification"),
+    "campaign_cancelled_by_admin": (_l("Hashmark cancelled “%(campaign)s”: the unspent budget is refunded"),
+                                    "notification"),
     # linked accounts
     "relink_needed": (_l("Your %(platform)s connection expired: link %(platform)s again"), "notification"),
     # submissions: drafts
@@ -35,12 +40,25 @@ KINDS = {
                                  "notification"),
     "submission_rejected": (_l("Your post for “%(campaign)s” was rejected"), "notification"),
     "dispute_opened": (_l("%(creator)s disputes a rejection on “%(campaign)s”"), "notification"),
+    # disputes: an admin's decision (reason: the resolution note)
+    "dispute_upheld": (_l("Your dispute about “%(campaign)s” was decided: the rejection stands"), "notification"),
+    "dispute_upheld_brand": (_l("Hashmark upheld your rejection of %(creator)s's post for “%(campaign)s”"),
+                             "notification"),
+    "dispute_overturned": (_l("Your dispute about “%(campaign)s” succeeded: your post is approved"),
+                           "notification"),
+    "dispute_overturned_brand": (_l("Hashmark overturned your rejection of %(creator)s's post for “%(campaign)s”: "
+                                    "the post is approved"), "notification"),
     # submissions: live checks
     "live_issue": (_l("Your post for “%(campaign)s” needs attention by %(deadline)s"), "notification"),
     "live_issue_brand": (_l("%(creator)s's post for “%(campaign)s” is no longer compliant"), None),
     "live_restored": (_l("Your post for “%(campaign)s” is compliant again"), None),
     "taken_down": (_l("The post for “%(campaign)s” was taken down: no payout"), "notification"),
     "payout_pending": (_l("You earned %(amount)s for “%(campaign)s”; the payout awaits approval"), "notification"),
+    "payout_sent": (_l("%(amount)s for “%(campaign)s” is on its way to your Stripe account"), "notification"),
+    "payout_failed": (_l("Your payout for “%(campaign)s” could not be sent"), "notification"),
+    "payout_waiting_for_account": (_l("Your payout for “%(campaign)s” is approved: set up payouts with Stripe "
+                                      "to receive it"), "notification"),
+    "charge_disputed": (_l("A brand disputed the payment for “%(campaign)s” with their bank"), "notification"),
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -37,11 +38,17 @@ def set_minimum_payout(amount: Money, *, actor: User) -> MinimumPayout:
 
 @dataclass(frozen=True)
 class Knob:
-    """A named integer setting: its default and the bounds an admin may set."""
+    """A named integer setting: its default and the bounds an admin may set. With `config_key`,
+    the app's configuration (the environment) gives the default instead of `default`."""
 
     default: int
     low: int
     high: int
+    config_key: str | None = None
+
+    def initial(self) -> int:
+        """The value until an admin sets one."""
+        return int(current_app.config[self.config_key]) if self.config_key else self.default
 
 
 KNOBS = {
@@ -49,13 +56,16 @@ KNOBS = {
     "review_reminder_hours": Knob(24, 1, 240),       # remind the brand this long before the deadline
     "live_grace_hours": Knob(48, 1, 336),            # time to restore a removed or broken post
     "sandbox_clock_offset_seconds": Knob(0, 0, 10 * 365 * 86400),
+    # Hashmark's fee on top of each payout, for campaigns created from now on
+    "platform_fee_basis_points": Knob(0, 0, 5000, config_key="PLATFORM_FEE_BASIS_POINTS"),
+    "payout_hold_days": Knob(0, 0, 30),              # a payout is approvable once this old
 }
 
 
 def platform_setting(name: str) -> int:
     knob = KNOBS[name]
     value = db.session.scalar(select(PlatformSetting.value).where(PlatformSetting.key == name))
-    return knob.default if value is None else int(value)
+    return knob.initial() if value is None else int(value)
 
 
 def set_platform_setting(name: str, value: int, *, actor: User | None) -> None:
@@ -66,7 +76,7 @@ def set_platform_setting(name: str, value: int, *, actor: User | None) -> None:
     if not knob.low <= value <= knob.high:
         raise NotAllowed(name, _l("Choose a value from %(low)d to %(high)d.", low=knob.low, high=knob.high))
     row = db.session.get(PlatformSetting, name)
-    previous = row.value if row else knob.default
+    previous = row.value if row else knob.initial()
     if row is None:
         row = PlatformSetting(key=name, value=value)
         db.session.add(row)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ...money import SUPPORTED_CURRENCIES
 from ..forms import options
@@ -38,3 +38,28 @@ class ScheduleSettingsForm(FlaskForm):
                                          validators=[DataRequired()])
     live_grace_hours = IntegerField(_l("Hours a creator has to restore a removed or broken post"),
                                     validators=[DataRequired()])
+
+
+class FeesAndHoldForm(FlaskForm):
+    """The money knobs (bounds come from `services.settings.KNOBS`; 0 is a valid value for both)."""
+
+    platform_fee_basis_points = IntegerField(
+        _l("Platform fee, in basis points"), validators=[InputRequired()],
+        description=_l("100 basis points are 1%: 1500 is 15%. New campaigns take the fee in force when they "
+                       "are created; a campaign keeps its fee."))
+    payout_hold_days = IntegerField(
+        _l("Days a payout waits before it can be approved"), validators=[InputRequired()],
+        description=_l("Time for a dispute or a take-down to surface before money leaves. 0 means no wait."))
+
+
+class CampaignActionForm(FlaskForm):
+    """Pause, reopen or cancel a brand's campaign: the admin always says why."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class ResolveDisputeForm(FlaskForm):
+    """The decision comes from the button pressed (`decision` = uphold | overturn)."""
+
+    resolution = TextAreaField(_l("Resolution note"), render_kw={"rows": 4, "maxlength": 2000},
+                               description=_l("The creator and the brand both read it with your decision."))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,9 +16,10 @@ from ...jobs.mail import deliver_email
 from ...models import AuditEvent, OutboxEmail, User
 from ...money import Money, MoneyParseError
 from ...services import accounts, settings
+from ...services.audit import record_event
 from ..forms import show_error, page_arg
 from . import bp
-from .forms import MinimumPayoutForm, ReasonForm, ScheduleSettingsForm
+from .forms import FeesAndHoldForm, MinimumPayoutForm, ReasonForm, ScheduleSettingsForm
 
 PAGE_SIZE = 50
 # password-reset links are credentials: admins see that one was sent, never the token
@@ -97,23 +98,29 @@ def outbox_message(message_id: int):
 def outbox_retry(message_id: int):
     message = db.session.get(OutboxEmail, message_id) or abort(404)
     if message.delivered_at is None:
+        record_event("outbox_emails", message.id, "delivery_retried", actor=current_user)
+        tx.commit()
         deliver_email.delay(message.id)
         flash(_("Delivery retried."), "info")
     return redirect(url_for("admin.outbox_message", message_id=message.id))
 
 
 SCHEDULE_KNOBS = ("review_days", "review_reminder_hours", "live_grace_hours")
+MONEY_KNOBS = ("platform_fee_basis_points", "payout_hold_days")
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 def platform_settings():
     form = MinimumPayoutForm()
-    schedule = ScheduleSettingsForm(prefix="schedule", data={name: settings.platform_setting(name)
-                                                             for name in SCHEDULE_KNOBS})
-    if request.method == "POST" and request.form.get("which") == "schedule":
-        if schedule.validate_on_submit() and _save_schedule(schedule):
+    schedule = ScheduleSettingsForm(prefix="schedule", data=_current(SCHEDULE_KNOBS))
+    fees = FeesAndHoldForm(prefix="fees", data=_current(MONEY_KNOBS))
+    which = request.form.get("which")
+    if request.method == "POST" and which in ("schedule", "fees"):
+        knobs, knob_form, saved = ((SCHEDULE_KNOBS, schedule, _("Schedule settings saved.")) if which == "schedule"
+                                   else (MONEY_KNOBS, fees, _("Fee and payout settings saved.")))
+        if knob_form.validate_on_submit() and _save_knobs(knob_form, knobs):
             tx.commit()
-            flash(_("Schedule settings saved."), "success")
+            flash(saved, "success")
             return redirect(url_for("admin.platform_settings"))
     elif form.validate_on_submit():
         try:
@@ -128,17 +135,23 @@ def platform_settings():
             tx.commit()
             flash(_("Minimum payout for %(currency)s saved.", currency=amount.currency), "success")
             return redirect(url_for("admin.platform_settings"))
-    return render_template("admin/settings.html", form=form, schedule=schedule, minimums=settings.minimum_payouts(),
-                           fee_basis_points=current_app.config["PLATFORM_FEE_BASIS_POINTS"])
+    return render_template("admin/settings.html", form=form, schedule=schedule, fees=fees,
+                           minimums=settings.minimum_payouts(),
+                           fee_basis_points=settings.platform_setting("platform_fee_basis_points"),
+                           fee_default=settings.KNOBS["platform_fee_basis_points"].initial())
 
 
-def _save_schedule(schedule: ScheduleSettingsForm) -> bool:
-    """Save every knob, or none: the first out-of-bounds value becomes that field's error."""
-    for name in SCHEDULE_KNOBS:
+def _current(names: tuple[str, ...]) -> dict[str, int]:
+    return {name: settings.platform_setting(name) for name in names}
+
+
+def _save_knobs(knob_form, names: tuple[str, ...]) -> bool:
+    """Save every knob of the form, or none: the first out-of-bounds value becomes that field's error."""
+    for name in names:
         try:
-            settings.set_platform_setting(name, getattr(schedule, name).data, actor=current_user)
+            settings.set_platform_setting(name, getattr(knob_form, name).data, actor=current_user)
         except NotAllowed as error:
             tx.rollback()
-            getattr(schedule, name).errors = [str(error.message)]
+            getattr(knob_form, name).errors = [str(error.message)]
             return False
     return True

@@ -12,6 +12,7 @@ from ... import db as tx
 from ...errors import NotAllowed
 from ...jobs.due import run_due
 from ...services import sandbox
+from ...services.audit import record_event
 from . import bp
 from .forms import AdvanceClockForm
 
@@ -43,6 +44,8 @@ def sandbox_page():
 def sandbox_run_due():
     _sandbox_or_404()
     done = run_due()
+    record_event("platform_settings", 0, "due_work_run", actor=current_user, data=done)
+    tx.commit()
     flash(_("Due work ran: %(summary)s.", summary=_summary(done)), "success")
     return redirect(url_for("admin.sandbox_page"))
 

@@ -24,6 +24,7 @@ from ...payments import funding as sandbox_funding
 from ...payments.funding import pending_funding
 from ...services import campaigns, ledger
 from ...services.campaign_input import tag_cap_warning
+from ...services.settings import platform_setting
 from ...services.transitions import can_transition
 from ..forms import show_error
 from . import bp
@@ -89,7 +90,8 @@ def dashboard():
 
 def _render_form(template: str, form: CampaignForm, campaign: Campaign | None = None):
     preview = campaign_form.preview_of_form(
-        form, locale=_locale(), fee_basis_points=current_app.config["PLATFORM_FEE_BASIS_POINTS"])
+        form, locale=_locale(),
+        fee_basis_points=campaign.fee_basis_points if campaign else platform_setting("platform_fee_basis_points"))
     return render_template(template, form=form, campaign=campaign, preview=preview)
 
 
@@ -163,7 +165,7 @@ def budget_preview():
         hashtags_text=args.get("hashtags", "")[:2_000], mentions_text=args.get("mentions", "")[:2_000],
         platforms=args.getlist("platforms"),
         disclosure_required=args.get("disclosure_required", "") not in ("", "false"),
-        locale=_locale(), fee_basis_points=current_app.config["PLATFORM_FEE_BASIS_POINTS"],
+        locale=_locale(), fee_basis_points=platform_setting("platform_fee_basis_points"),
     )
     return render_template("brand/_budget.html", preview=preview, oob=True)
 
