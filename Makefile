@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app marketplace
 PIP    := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test test-sqlite test-postgres db seed bench clean
+.PHONY: run test test-sqlite test-postgres db seed bench clean translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ DUE_EVERY ?= 30  # seconds between sweeps of due work (verification retries, liv
 ## run: install, migrate and seed the embedded SQLite database, start the offline Stripe and
 ## Instagram/TikTok sandboxes, sweep due work every $(DUE_EVERY) s (log: instance/run-due.log),
 ## serve on http://127.0.0.1:5000 (Ctrl-C stops everything)
-run: $(VENV)/.app db seed
+run: $(VENV)/.app compile-translations db seed
 	@$(BIN)/python -m tests.fakes.stripe_fake --port $(SANDBOX_PORT) --api-key sk_test_hashmark_sandbox \
 	  --webhook-url http://127.0.0.1:5000/webhooks/stripe --webhook-secret whsec_hashmark_sandbox \
 	  --currency pln & sandbox=$$!; \
@@ -44,11 +44,23 @@ seed: $(VENV)/.app
 ## test: the whole suite on SQLite, then on PostgreSQL
 test: test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.test
+test-sqlite: $(VENV)/.test compile-translations
 	TEST_DB=sqlite $(BIN)/pytest
 
-test-postgres: $(VENV)/.test
+test-postgres: $(VENV)/.test compile-translations
 	TEST_DB=postgres $(BIN)/pytest
+
+I18N := marketplace/translations
+BABEL_KEYWORDS := -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2
+
+## translations: extract every marked string and merge it into the Polish and Thai catalogues
+translations: $(VENV)/.app
+	$(BIN)/pybabel extract -F $(I18N)/babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+	  --project Hashmark --copyright-holder "Hashmark contributors" -o $(I18N)/messages.pot .
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching --ignore-obsolete
+
+compile-translations: $(VENV)/.app
+	@$(BIN)/pybabel compile -d $(I18N) --statistics
 
 bench: $(VENV)/.test
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done

@@ -121,6 +121,15 @@ def browser():
         browser.close()
 
 
+def translator(locale: str):
+    """`t("Approve post")` as a user with `locale` reads it (the compiled catalogue; English
+    unchanged), so journeys click what a Polish or Thai user sees without copying translations."""
+    from babel.support import Translations
+
+    catalogue = Translations.load(str(ROOT / "marketplace" / "translations"), [locale])
+    return catalogue.gettext
+
+
 class Shots:
     """Screenshots of one journey, numbered in the order taken: `shots.take(page, "checkout")`."""
 

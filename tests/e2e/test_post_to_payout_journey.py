@@ -1,15 +1,19 @@
-"""From a published post to a payout awaiting approval, as the demo people click through it:
+"""From a published post to money in the creator's account, as the demo people click through it
+in their own language (the creator and the brand use Hashmark in Polish, the admin in English):
 the creator links a sandbox Instagram account, publishes a sandbox post and submits it, sees the
-verification report; the brand approves; the admin moves the sandbox clock past the live period
-and the payout waits for approval. A second creator's post without the disclosure fails, and the
-report says which rule and where."""
+verification report; the brand approves; the admin moves the sandbox clock past the live period;
+the creator sets up payouts with Stripe (sandbox onboarding), the admin approves the payout that
+now waits, and the creator sees it paid on the earnings page."""
 import re
 
 import pytest
 
 from marketplace.services.demo import BRAND_EMAIL, CREATOR_EMAIL, DEMO_PASSWORD
 
+from .conftest import translator
+
 ADMIN_EMAIL = "admin@demo.example.com"
+t = translator("pl")   # the demo creator and brand chose Polish
 COMPLIANT = "#reklama Jesienna kawa z @palarnia.krakow ☕ Parzę ją w dripie każdego ranka. #PalarniaKraków #jesień"
 
 
@@ -33,7 +37,7 @@ def log_in(context, email):
 
 def link_instagram(page, stack, username, shots):
     page.goto("/creator/accounts")
-    page.get_by_role("button", name="Link Instagram").click()
+    page.get_by_role("button", name=t("Link %(platform)s") % {"platform": "Instagram"}).click()
     page.wait_for_url(f"{stack.platforms.url}/**")
     assert "no real account" in page.content()
     shots.take(page, "instagram-consent")
@@ -57,11 +61,11 @@ def publish(page, stack, account, caption, shots):
 
 def submit_post(page, url, shots):
     page.goto("/creator/applications")
-    page.get_by_role("link", name=re.compile("Submit your post|Your post")).first.click()
-    page.get_by_label("Link to your post").first.fill(url)
-    page.get_by_role("button", name="Check my post").click()
+    page.get_by_role("link", name=t("Submit your post")).first.click()
+    page.get_by_label(t("Link to your post")).first.fill(url)
+    page.get_by_role("button", name=t("Check my post")).click()
     page.wait_for_load_state()
-    page.get_by_text(re.compile("Meets the brief|Does not meet the brief")).first.wait_for()
+    page.locator(".report").first.wait_for()
     shots.take(page, "report")
 
 
@@ -71,16 +75,16 @@ def test_a_compliant_post_is_verified_approved_and_becomes_a_payout(seeded, peop
     link_instagram(creator, stack, "ania.creator", shots)
     post_url = publish(creator, stack, "instagram/ania.creator", COMPLIANT, shots)
     submit_post(creator, post_url, shots)
-    assert creator.get_by_text("Meets the brief").first.is_visible()
+    assert creator.get_by_text(t("Meets the brief")).first.is_visible()
     assert creator.get_by_text("#reklama").first.is_visible()
 
     brand = log_in(people("desktop"), BRAND_EMAIL)
     brand.get_by_role("link", name="Autumn coffee with Palarnia Kraków").first.click()
     brand.get_by_role("link", name=re.compile("Ania Creates")).first.click()
     shots.take(brand, "brand-review")
-    brand.get_by_role("button", name="Approve post").click()
+    brand.get_by_role("button", name=t("Approve post")).click()
     brand.wait_for_load_state()
-    assert brand.get_by_text(re.compile("approved", re.I)).first.is_visible()
+    assert brand.locator(".badge--approved").first.is_visible()
     shots.take(brand, "brand-approved")
 
     admin = log_in(people("desktop"), ADMIN_EMAIL)
@@ -95,6 +99,29 @@ def test_a_compliant_post_is_verified_approved_and_becomes_a_payout(seeded, peop
     shots.take(admin, "payout-awaiting-approval")
 
     creator.goto("/creator/applications")
-    creator.get_by_role("link", name=re.compile("Your post")).first.click()
-    assert creator.get_by_text(re.compile("Live check passed|payout", re.I)).first.is_visible()
+    creator.get_by_role("link", name=re.compile(re.escape(t("Your post:")))).first.click()
+    assert creator.locator(".badge--live_check_passed").first.is_visible()
+    assert creator.locator(".badge--pending_approval").first.is_visible()
     shots.take(creator, "creator-after-live-check")
+
+    onboard(creator, shots)
+    admin.goto("/admin/payouts")
+    admin.get_by_role("checkbox", name=re.compile("Select payout")).first.check()
+    admin.get_by_role("button", name="Approve selected").click()
+    admin.wait_for_load_state()
+    shots.take(admin, "payout-approved")
+
+    creator.goto("/creator/earnings")
+    assert creator.get_by_text("Autumn coffee with Palarnia Kraków").first.is_visible()
+    assert creator.locator(".badge--paid").first.is_visible()
+    shots.take(creator, "earnings-paid")
+
+
+def onboard(page, shots):
+    """Sandbox Stripe onboarding from the creator's "Get paid" page until the account is ready."""
+    page.goto("/creator/payouts")
+    page.get_by_role("button", name=t("Set up payouts with Stripe")).click()
+    page.get_by_role("button", name="Complete onboarding").click()   # the sandbox Stripe page is English
+    page.wait_for_url("**/creator/payouts**")
+    page.locator(".badge--ready").first.wait_for()
+    shots.take(page, "payouts-ready")
