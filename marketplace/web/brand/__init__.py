@@ -6,4 +6,4 @@ from ..gates import restrict_to
 bp = Blueprint("brand", __name__)
 restrict_to(bp, Role.BRAND)
 
-from . import billing, funding, routes, submissions  # noqa: E402,F401
+from . import billing, funding, report, routes, submissions  # noqa: E402,F401
