@@ -10,11 +10,11 @@ import pytest
 
 from marketplace.services.demo import BRAND_EMAIL, CREATOR_EMAIL, DEMO_PASSWORD
 
-from .conftest import translator
+from . import journeys
+from .journeys import link_instagram, onboard, publish, submit_post, t
 
 ADMIN_EMAIL = "admin@demo.example.com"
-t = translator("pl")   # the demo creator and brand chose Polish
-COMPLIANT = "#reklama Jesienna kawa z @palarnia.krakow ☕ Parzę ją w dripie każdego ranka. #PalarniaKraków #jesień"
+COMPLIANT = journeys.COMPLIANT   # the demo creator and brand chose Polish: `t` is the Polish catalogue
 
 
 @pytest.fixture(scope="module")
@@ -26,47 +26,7 @@ def seeded(stack):
 
 
 def log_in(context, email):
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-    return page
-
-
-def link_instagram(page, stack, username, shots):
-    page.goto("/creator/accounts")
-    page.get_by_role("button", name=t("Link %(platform)s") % {"platform": "Instagram"}).click()
-    page.wait_for_url(f"{stack.platforms.url}/**")
-    assert "no real account" in page.content()
-    shots.take(page, "instagram-consent")
-    page.get_by_label(re.compile(re.escape(username))).check()
-    page.get_by_role("button", name="Allow").click()
-    page.wait_for_url("**/creator/accounts**")
-    assert page.get_by_text(f"@{username}").first.is_visible()
-    shots.take(page, "instagram-linked")
-
-
-def publish(page, stack, account, caption, shots):
-    page.goto(stack.platforms.url + "/")
-    page.get_by_label("Account").select_option(account)
-    page.get_by_label("Caption").fill(caption)
-    page.get_by_role("button", name="Publish sandbox post").click()
-    page.wait_for_load_state()
-    shots.take(page, "sandbox-post-published")
-    links = page.locator("a[href*='instagram.com/p/']")
-    return links.last.get_attribute("href")
-
-
-def submit_post(page, url, shots):
-    page.goto("/creator/applications")
-    page.get_by_role("link", name=t("Submit your post")).first.click()
-    page.get_by_label(t("Link to your post")).first.fill(url)
-    page.get_by_role("button", name=t("Check my post")).click()
-    page.wait_for_load_state()
-    page.locator(".report").first.wait_for()
-    shots.take(page, "report")
+    return journeys.log_in(context, email, DEMO_PASSWORD)
 
 
 def test_a_compliant_post_is_verified_approved_and_becomes_a_payout(seeded, people, shots):
@@ -116,12 +76,3 @@ def test_a_compliant_post_is_verified_approved_and_becomes_a_payout(seeded, peop
     assert creator.locator(".badge--paid").first.is_visible()
     shots.take(creator, "earnings-paid")
 
-
-def onboard(page, shots):
-    """Sandbox Stripe onboarding from the creator's "Get paid" page until the account is ready."""
-    page.goto("/creator/payouts")
-    page.get_by_role("button", name=t("Set up payouts with Stripe")).click()
-    page.get_by_role("button", name="Complete onboarding").click()   # the sandbox Stripe page is English
-    page.wait_for_url("**/creator/payouts**")
-    page.locator(".badge--ready").first.wait_for()
-    shots.take(page, "payouts-ready")

@@ -251,3 +251,12 @@ def test_the_campaign_page_lists_its_submissions(brand_client, brand, mine):
     quiet = accepted_application(brand=brand)
     assert 'id="submissions"' not in brand_client.get(f"/brand/campaigns/{quiet.campaign_id}").get_data(as_text=True)
 
+
+
+def test_a_post_the_platform_cannot_read_says_why_and_needs_the_brands_own_check(brand_client, mine):
+    submission = mine()
+    submission.last_error = "Instagram took too long to answer. We will try again in a few minutes."
+    db.session.commit()
+    page = brand_client.get(detail(submission)).get_data(as_text=True)
+    assert "cannot read the post from the platform right now: Instagram took too long to answer." in page
+    assert "It is never approved automatically." in page
