@@ -81,9 +81,10 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def major(amount: Money) -> float:
-    """Major units, for drawing only (tables show the formatted Money)."""
-    return float(Decimal(amount.minor).scaleb(-exponent(amount.currency)))
+def major(amount: Money) -> str:
+    """Major units as an exact decimal string (e.g. "517.50"), for drawing only: the chart reads it
+    as a number; tables show the formatted Money."""
+    return str(Decimal(amount.minor).scaleb(-exponent(amount.currency)))
 
 
 # --- the brand's campaign report ------------------------------------------------------------------

@@ -6,6 +6,8 @@ import json
 import re
 from datetime import timedelta
 
+from decimal import Decimal
+
 import pytest
 
 from marketplace.extensions import db
@@ -75,11 +77,11 @@ def test_payout_volume_and_pass_rate_are_charted_with_tables(client):
 
     pln_chart = chart_data(html, "volume-pln")
     assert pln_chart["format"] == "money" and pln_chart["currency"] == "PLN"
-    assert len(pln_chart["labels"]) == 12 and pln_chart["datasets"][0]["data"][-1] == 500.0
-    assert sum(pln_chart["datasets"][0]["data"]) == 500.0
+    assert len(pln_chart["labels"]) == 12 and pln_chart["datasets"][0]["data"][-1] == "500.00"
+    assert sum(map(Decimal, pln_chart["datasets"][0]["data"])) == Decimal("500.00")
     assert "500.00" in text_of(response, "#chart-volume-pln")
     thb_chart = chart_data(html, "volume-thb")
-    assert sum(thb_chart["datasets"][0]["data"]) == 3500.0
+    assert sum(map(Decimal, thb_chart["datasets"][0]["data"])) == Decimal("3500.00")
     assert "3,500.00" in text_of(response, "#chart-volume-thb")
 
     rate = chart_data(html, "rate")

@@ -92,7 +92,7 @@ def test_the_report_charts_posts_metrics_and_money_with_tables(brand_client, bra
 
     money = chart_data(html, "money")
     assert money["format"] == "money" and money["currency"] == "PLN" and money["stacked"]
-    assert [d["data"] for d in money["datasets"]] == [[0.0], [3 * 517.5], [517.5]]
+    assert [d["data"] for d in money["datasets"]] == [["0.00"], ["1552.50"], ["517.50"]]
     table = text_of(response, "#chart-money")
     assert "1,552.50" in table and "2,070.00" in table and "75%" in table
 
