@@ -28,22 +28,22 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from ..models import (Campaign, Funding, FundingStatus, LedgerEntry, LedgerTransaction, Payout, PayoutAccount,
-                      PayoutStatus, Refund, RefundStatus)
+from ..models import Campaign, Funding, FundingStatus, LedgerEntry, Payout, PayoutStatus, RefundStatus
 from ..money import Money
 from . import ledger
+from .reconciliation_books import (SENDING, Books, CurrencySummary, Difference, Report, SandboxFunding, StripeIds,  # noqa: F401
+                                   charged, is_sandbox, payment_of, posting, stripe_ids)
 
 if TYPE_CHECKING:
-    from ..payments.reconcile import StripeCharge, StripePayment, StripeSnapshot, StripeTransfer
+    from ..payments.reconcile import StripeCharge, StripeSnapshot, StripeTransfer
 
-SANDBOX_SESSION = "sandbox_"
 # Money Stripe moved outside Hashmark that no campaign or creator could take (payments.transfers).
 STRIPE_ADJUSTMENTS = ledger.STRIPE_ADJUSTMENTS
 NEVER_NEGATIVE = ("campaign_escrow:", "campaign_reserved:", "creator_payable:", "refunds_pending:",
@@ -51,188 +51,11 @@ NEVER_NEGATIVE = ("campaign_escrow:", "campaign_reserved:", "creator_payable:", 
 # Our refund status and the Stripe refund statuses that agree with it.
 SAME_REFUND_STATUS = {RefundStatus.SUCCEEDED: {"succeeded"}, RefundStatus.PENDING: {"pending", "requires_action"},
                       RefundStatus.FAILED: {"failed", "canceled"}}
-SENDING = {"pending", "requires_action"}
 REFUNDED_AT_STRIPE = {"succeeded", *SENDING}  # counted in a charge's amount_refunded
 _GROUP = re.compile(r"campaign_(\d+)")
 
-Value = Money | str | None
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One way our books and Stripe disagree: what, about which object, each side, and why in plain words."""
-
-    kind: str
-    subject: str
-    ours: Value
-    stripe: Value
-    explanation: str
-
-    @property
-    def currency(self) -> str | None:
-        amounts = [value for value in (self.ours, self.stripe) if isinstance(value, Money)]
-        return amounts[0].currency if amounts else None
-
-
-@dataclass(frozen=True)
-class StripeIds:
-    """What to ask Stripe about by id (everything else is listed)."""
-
-    payment_intents: list[str]
-    sessions: list[str]       # checkouts not known to be paid yet: has Stripe taken the money anyway?
-    refunds: list[str]
-
-    def asdict(self) -> dict[str, list[str]]:
-        return {"payment_intents": self.payment_intents, "sessions": self.sessions, "refunds": self.refunds}
-
-
-@dataclass(frozen=True)
-class CurrencySummary:
-    currency: str
-    ledger_at_stripe: Money   # -stripe_clearing less refunds being sent, sandbox campaigns left out
-    stripe_fees: Money
-    bank_payouts: Money
-    stripe_balance: Money
-    differences: int
-
-    @property
-    def expected_balance(self) -> Money:
-        return self.ledger_at_stripe - self.stripe_fees - self.bank_payouts
-
-
-@dataclass(frozen=True)
-class SandboxFunding:
-    funding_id: int
-    campaign_id: int
-    campaign_title: str
-    amount: Money
-
-
-@dataclass(frozen=True)
-class Report:
-    differences: list[Difference]
-    currencies: list[CurrencySummary]
-    sandbox: list[SandboxFunding]
-    checked: dict[str, int]
-
-    @property
-    def clean(self) -> bool:
-        return not self.differences
-
-
-def is_sandbox(funding: Funding) -> bool:
-    return (funding.checkout_session_id or "").startswith(SANDBOX_SESSION)
-
-
-def _real_funding():
-    return or_(Funding.checkout_session_id.is_(None),
-               ~Funding.checkout_session_id.startswith(SANDBOX_SESSION, autoescape=True))
-
-
-def stripe_ids() -> StripeIds:
-    """The payments of our fundings and the refunds we made, to be fetched from Stripe."""
-    intents = db.session.scalars(select(Funding.payment_intent_id).where(
-        Funding.payment_intent_id.is_not(None), _real_funding()).order_by(Funding.id)).all()
-    sessions = db.session.scalars(select(Funding.checkout_session_id).where(
-        Funding.payment_intent_id.is_(None), Funding.status == FundingStatus.CREATED,
-        Funding.checkout_session_id.is_not(None), _real_funding()).order_by(Funding.id)).all()
-    refunds = db.session.scalars(select(Refund.stripe_refund_id).join(Refund.funding).where(
-        Refund.stripe_refund_id.is_not(None), _real_funding()).order_by(Refund.id)).all()
-    return StripeIds(list(dict.fromkeys(intents)), list(sessions), list(refunds))
-
-
-def _payment_of(funding: Funding, stripe: StripeSnapshot) -> StripePayment | None:
-    """The funding's payment as fetched (None: unknown to Stripe, not paid yet, or not asked about)."""
-    if funding.payment_intent_id:
-        return stripe.payments.get(funding.payment_intent_id)
-    return stripe.sessions.get(funding.checkout_session_id or "")
-
-
-def _charged(funding: Funding, stripe: StripeSnapshot) -> StripeCharge | None:
-    """The funding's charge when Stripe has taken the money."""
-    payment = _payment_of(funding, stripe)
-    charge = payment.charge if payment is not None else None
-    return charge if charge is not None and charge.status == "succeeded" else None
-
-
-# ------------------------------------------------------------------------------------- the books
-@dataclass
-class _Books:
-    fundings: dict[int, Funding]
-    sandbox_campaigns: set[int]
-    refunds: list[Refund]                             # of real (not sandbox) fundings
-    payouts: dict[int, Payout]
-    accounts: dict[int, str]                          # creator id -> connected account
-    clearing: dict[str, Money]                        # stripe_clearing leg per posting reference
-    at_stripe: dict[tuple[int | None, str], int]      # -stripe_clearing - refunds being sent, per campaign
-    per_stripe_object: dict[tuple[str, str, str], int]  # (posting kind, Stripe id, currency) -> clearing
-    titles: dict[int, str] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, stripe: StripeSnapshot) -> _Books:
-        fundings = {f.id: f for f in db.session.scalars(select(Funding).order_by(Funding.id))}
-        paid = [f for f in fundings.values() if f.status == FundingStatus.PAID]
-        sandbox = {f.campaign_id for f in paid if is_sandbox(f)} - {f.campaign_id for f in paid if not is_sandbox(f)}
-        named = {t.payout_id for t in stripe.transfers if t.payout_id is not None}
-        payouts = db.session.scalars(select(Payout).where(or_(
-            Payout.stripe_transfer_id.is_not(None), Payout.status == PayoutStatus.PAID, Payout.id.in_(named)))
-            .order_by(Payout.id)).all()
-        clearing_leg = (LedgerEntry.account == ledger.STRIPE_CLEARING)
-        clearing = {reference: Money(int(total), currency) for reference, currency, total in db.session.execute(
-            select(LedgerTransaction.reference, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-            .join(LedgerEntry.transaction).where(clearing_leg, LedgerTransaction.reference.is_not(None))
-            .group_by(LedgerTransaction.reference, LedgerEntry.currency))}
-        per_stripe_object: dict[tuple[str, str, str], int] = defaultdict(int)
-        for reference, amount in clearing.items():
-            kind, _, rest = reference.partition(":")
-            per_stripe_object[(kind, rest.rpartition(":")[0], amount.currency)] += amount.minor
-        at_stripe: dict[tuple[int | None, str], int] = defaultdict(int)
-        for campaign_id, currency, total in db.session.execute(
-                select(LedgerTransaction.campaign_id, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-                .join(LedgerEntry.transaction).where(clearing_leg)
-                .group_by(LedgerTransaction.campaign_id, LedgerEntry.currency)):
-            at_stripe[(campaign_id, currency)] -= int(total)
-        refunds = [r for r in db.session.scalars(select(Refund).order_by(Refund.id))
-                   if not is_sandbox(fundings[r.funding_id])]
-        for refund in refunds:
-            sending = stripe.refunds.get(refund.stripe_refund_id or "")
-            if refund.status == RefundStatus.PENDING and sending is not None and sending.status in SENDING:
-                at_stripe[(refund.campaign_id, sending.amount.currency)] -= sending.amount.minor
-        return cls(
-            fundings=fundings, sandbox_campaigns=sandbox, refunds=refunds, payouts={p.id: p for p in payouts},
-            accounts=dict(db.session.execute(select(PayoutAccount.creator_id, PayoutAccount.stripe_account_id)).all()),
-            clearing=clearing, at_stripe=at_stripe, per_stripe_object=per_stripe_object)
-
-    def title(self, campaign_id: int) -> str:
-        if campaign_id not in self.titles:
-            self.titles[campaign_id] = db.session.scalar(select(Campaign.title).where(Campaign.id == campaign_id)) or ""
-        return self.titles[campaign_id]
-
-    def booked(self, kind: str, stripe_id: str, currency: str) -> Money:
-        """The stripe_clearing legs of the postings `<kind>:<stripe id>:<running total>`: those webhooks
-        book, once per new total, for refunds made outside Hashmark and for reversed transfers."""
-        return Money(self.per_stripe_object.get((kind, stripe_id, currency), 0), currency)
-
-
-def _posting(books: _Books, reference: str, moved: Money, subject: str, what: str, *,
-             inward: bool = False) -> Difference | None:
-    """The ledger posting that mirrors one movement at Stripe: present, and moving the same amount through
-    stripe_clearing (out of it for money arriving at Stripe, `inward`; into it for money leaving)."""
-    leg = books.clearing.get(reference)
-    posted = None if leg is None else (-leg if inward else leg)
-    if posted == moved:
-        return None
-    if posted is None:
-        return Difference("ledger_missing", subject, None, moved, _l(
-            "The ledger has no posting %(reference)s for %(what)s, so the books miss %(amount)s that did move at "
-            "Stripe: it was removed or never written.", reference=reference, what=what, amount=str(moved)))
-    return Difference("ledger_amount", subject, posted, moved, _l(
-        "The ledger posting %(reference)s for %(what)s books %(posted)s, but %(amount)s moved at Stripe.",
-        reference=reference, what=what, posted=str(posted), amount=str(moved)))
-
-
 # ------------------------------------------------------------------------------------ fundings
-def _fundings(books: _Books, stripe: StripeSnapshot) -> list[Difference]:
+def _fundings(books: Books, stripe: StripeSnapshot) -> list[Difference]:
     found: list[Difference] = []
     pending_refunds = {r.funding_id for r in books.refunds
                        if r.status == RefundStatus.PENDING and r.stripe_refund_id is None}
@@ -251,7 +74,7 @@ def _fundings(books: _Books, stripe: StripeSnapshot) -> list[Difference]:
                 "Stripe has no payment %(intent)s, yet Hashmark credited %(amount)s to the campaign for it.",
                 intent=funding.payment_intent_id, amount=str(funding.amount))))
             continue
-        payment = _payment_of(funding, stripe)
+        payment = payment_of(funding, stripe)
         if payment is None:
             continue  # not paid at Stripe, or paid while this run was under way (the next run checks it)
         charge = payment.charge
@@ -278,14 +101,14 @@ def _fundings(books: _Books, stripe: StripeSnapshot) -> list[Difference]:
             found.append(Difference("funding_amount", subject, funding.amount, charge.amount, _l(
                 "Stripe charged a different amount than this funding is for.")))
         found += _refunded_outside(books, funding, charge, pending=funding.id in pending_refunds, stripe=stripe)
-        difference = _posting(books, f"funding:{funding.checkout_session_id}", charge.amount, subject,
+        difference = posting(books, f"funding:{funding.checkout_session_id}", charge.amount, subject,
                               _l("this funding"), inward=True)
         if difference:
             found.append(difference)
     return found
 
 
-def _refunded_outside(books: _Books, funding: Funding, charge: StripeCharge, *, pending: bool,
+def _refunded_outside(books: Books, funding: Funding, charge: StripeCharge, *, pending: bool,
                       stripe: StripeSnapshot) -> list[Difference]:
     """Stripe's refunded total on the charge against the refunds Hashmark knows: its own, and those the
     charge.refunded webhook booked as made outside Hashmark."""
@@ -313,7 +136,7 @@ def _refunded_outside(books: _Books, funding: Funding, charge: StripeCharge, *, 
 
 
 # ------------------------------------------------------------------------------------- refunds
-def _refunds(books: _Books, stripe: StripeSnapshot) -> list[Difference]:
+def _refunds(books: Books, stripe: StripeSnapshot) -> list[Difference]:
     found: list[Difference] = []
     for refund in books.refunds:
         subject = _l("Refund #%(id)d · campaign #%(campaign)d", id=refund.id, campaign=refund.campaign_id)
@@ -344,7 +167,7 @@ def _refunds(books: _Books, stripe: StripeSnapshot) -> list[Difference]:
             found.append(Difference("refund_charge", subject, charge, at_stripe.charge, _l(
                 "Stripe refund %(id)s is on another charge than this refund's funding.", id=at_stripe.id)))
         if refund.status == RefundStatus.SUCCEEDED:
-            difference = _posting(books, f"refund:{refund.id}", refund.amount, subject, _l("this refund"))
+            difference = posting(books, f"refund:{refund.id}", refund.amount, subject, _l("this refund"))
             if difference:
                 found.append(difference)
     return found
@@ -363,7 +186,7 @@ def _campaign_of(transfer: StripeTransfer, groups: set[int], charges: dict[str, 
     return charges.get(transfer.source_transaction or "")
 
 
-def _payouts(books: _Books, stripe: StripeSnapshot) -> list[Difference]:
+def _payouts(books: Books, stripe: StripeSnapshot) -> list[Difference]:
     found: list[Difference] = []
     transfers = {t.id: t for t in stripe.transfers}
     for payout in books.payouts.values():
@@ -388,13 +211,13 @@ def _payouts(books: _Books, stripe: StripeSnapshot) -> list[Difference]:
                 "Stripe made transfer %(id)s for this payout, but Hashmark shows the payout as %(status)s.",
                 id=transfer.id, status=payout.status)))
         else:
-            difference = _posting(books, f"transfer:payout:{payout.id}", payout.amount, subject, _l("this payout"))
+            difference = posting(books, f"transfer:payout:{payout.id}", payout.amount, subject, _l("this payout"))
             if difference:
                 found.append(difference)
     return found
 
 
-def _transfer_matches(books: _Books, payout: Payout, transfer: StripeTransfer, subject: str) -> list[Difference]:
+def _transfer_matches(books: Books, payout: Payout, transfer: StripeTransfer, subject: str) -> list[Difference]:
     found = []
     if transfer.amount != payout.amount:
         found.append(Difference("transfer_amount", subject, payout.amount, transfer.amount, _l(
@@ -417,7 +240,7 @@ def _transfer_matches(books: _Books, payout: Payout, transfer: StripeTransfer, s
     return found
 
 
-def _unknown_transfers(books: _Books, stripe: StripeSnapshot, groups: set[int],
+def _unknown_transfers(books: Books, stripe: StripeSnapshot, groups: set[int],
                        charges: dict[str, int]) -> list[Difference]:
     """Transfers in our transfer groups or from our charges that no payout of ours names."""
     known = {p.stripe_transfer_id for p in books.payouts.values() if p.stripe_transfer_id}
@@ -450,11 +273,11 @@ def _unknown_transfers(books: _Books, stripe: StripeSnapshot, groups: set[int],
 
 
 # ------------------------------------------------------------------------- money per campaign
-def _campaigns(books: _Books, stripe: StripeSnapshot, groups: set[int],
+def _campaigns(books: Books, stripe: StripeSnapshot, groups: set[int],
                charges: dict[str, int]) -> list[Difference]:
     at_stripe: dict[tuple[int, str], int] = defaultdict(int)
     for funding in books.fundings.values():
-        if (charge := _charged(funding, stripe)) is not None:
+        if (charge := charged(funding, stripe)) is not None:
             held = charge.amount - charge.refunded
             at_stripe[(funding.campaign_id, held.currency)] += held.minor
     for transfer in stripe.transfers:
@@ -478,14 +301,14 @@ def _campaigns(books: _Books, stripe: StripeSnapshot, groups: set[int],
 
 
 # ------------------------------------------------------------------------------ platform balance
-def _currencies(books: _Books, stripe: StripeSnapshot) -> list[CurrencySummary]:
+def _currencies(books: Books, stripe: StripeSnapshot) -> list[CurrencySummary]:
     held: dict[str, int] = defaultdict(int)
     for (campaign_id, currency), total in books.at_stripe.items():
         if campaign_id not in books.sandbox_campaigns:
             held[currency] += total
     fees: dict[str, int] = defaultdict(int)
     for funding in books.fundings.values():
-        if (charge := _charged(funding, stripe)) is not None:
+        if (charge := charged(funding, stripe)) is not None:
             fees[charge.fee.currency] += charge.fee.minor
     currencies = set(held) | set(fees) | set(stripe.bank_payouts) | set(stripe.balance)
     summaries = []
@@ -538,7 +361,7 @@ def _ledger_health() -> list[Difference]:
 # -------------------------------------------------------------------------------------- compare
 def compare(stripe: StripeSnapshot) -> Report:
     """Every difference between the books and `stripe` (fetched just before), with a summary per currency."""
-    books = _Books.load(stripe)
+    books = Books.load(stripe)
     charges = {f.charge_id: f.campaign_id for f in books.fundings.values() if f.charge_id and not is_sandbox(f)}
     named = {int(m.group(1)) for t in stripe.transfers if (m := _GROUP.fullmatch(t.transfer_group or ""))}
     groups = set(db.session.scalars(select(Campaign.id).where(Campaign.id.in_(named)))) - books.sandbox_campaigns
