@@ -27,15 +27,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale, format_datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import db as tx
 from ..errors import InvalidTransition
 from ..extensions import db
-from ..links import path_for
-from ..models import (CaptionSnapshot, LinkedAccount, MetricSnapshot, Submission, SubmissionStatus, User, Verdict,
+from ..models import (CaptionSnapshot, LinkedAccount, MetricSnapshot, Submission, SubmissionStatus, Verdict,
                       VerificationReport)
 from ..verification import CaptionReport
 from ..verification.sources import (LinkedToken, NotProfessionalAccount, Post, PostNotFound, ScopeMissing,
@@ -47,6 +45,7 @@ from .applications import release_reservation
 from .caption_history import POST_SOURCES, sha256_of
 from .notifications import notify
 from .settings import platform_setting
+from .submission_links import brand_link, creator_link, moment_for, names  # noqa: F401 (used by other services)
 from .submission_states import UNDER_LIVE_WATCH, move
 
 log = logging.getLogger(__name__)
@@ -250,26 +249,6 @@ def store_report(submission: Submission, *, kind: str, results: list[dict], now:
                                       likes=post.likes, comments=post.comments,
                                       views=insights.get("views", post.views), reach=insights.get("reach")))
     return report
-
-
-# -- pages and words for notifications (every submission service uses these) --------------------
-def creator_link(submission: Submission) -> str:
-    return path_for("creator.submission_hub", application_id=submission.application_id)
-
-
-def brand_link(submission: Submission) -> str:
-    return path_for("brand.submission_detail", campaign_id=submission.campaign_id, submission_id=submission.id)
-
-
-def names(submission: Submission) -> dict[str, str]:
-    """The `campaign` and `creator` parameters of the submission notifications."""
-    return {"campaign": submission.campaign.title, "creator": submission.creator.display_name}
-
-
-def moment_for(user: User, moment: datetime) -> str:
-    """A date and time in the reader's language, for a notification parameter."""
-    with force_locale(user.locale or "en"):
-        return format_datetime(moment, "medium")
 
 
 # -- one live check ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from ...extensions import db
 from ...models import AuditEvent, Creator, Payout, PayoutStatus
 from ...money import Money
-from ...payments.transfers import ACCOUNT_REASONS, failure_reason
+from ...payments.payout_reasons import ACCOUNT_REASONS, failure_reason
 from . import bp
 
 P = PayoutStatus
